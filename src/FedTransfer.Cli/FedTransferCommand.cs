@@ -1,0 +1,18 @@
+using System.CommandLine;
+
+namespace FedTransfer.Cli;
+
+/// <summary>The root of the <c>fedtransfer</c> command: each subcommand lives in its own file under Commands/.</summary>
+internal static class FedTransferCommand
+{
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("FedTransfer: federated transfer learning with adapters. Sites fine-tune, only adapter deltas leave.");
+        foreach (var command in Subcommands())
+            root.Subcommands.Add(command);
+        return root;
+    }
+
+    // New subcommands are added here, one factory per file.
+    private static IEnumerable<Command> Subcommands() => [];
+}

@@ -1,0 +1,3 @@
+using FedTransfer.Cli;
+
+return await FedTransferCommand.Build().Parse(args).InvokeAsync();
