@@ -109,4 +109,15 @@ public sealed class TensorDataTests
 
         Assert.Equal(new[] { 1f, 3f, 2f, 4f }, flat.ToArray<float>());
     }
+
+    [Fact]
+    public void ToBytes_EachDType_HoldsElementSizeBytesPerElement()
+    {
+        foreach (var dtype in Enum.GetValues<DType>())
+        {
+            using var t = Tensor.Zeros([3], dtype);
+
+            Assert.Equal(3 * dtype.ElementSize(), t.ToBytes().Length);
+        }
+    }
 }
