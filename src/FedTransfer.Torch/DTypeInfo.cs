@@ -1,8 +1,23 @@
 namespace FedTransfer.Torch;
 
-/// <summary>The safetensors names of <see cref="DType"/> values (element size and floating-point checks are in <see cref="DTypeExtensions"/>).</summary>
+/// <summary>Facts about <see cref="DType"/> values that need no native code: element size and the safetensors dtype name.</summary>
 public static class DTypeInfo
 {
+    /// <summary>Size of one element in bytes.</summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="DType"/>.</exception>
+    public static int ElementSize(this DType dtype) => dtype switch
+    {
+        DType.UInt8 or DType.Int8 or DType.Bool => 1,
+        DType.Int16 or DType.Float16 or DType.BFloat16 => 2,
+        DType.Int32 or DType.Float32 => 4,
+        DType.Int64 or DType.Float64 => 8,
+        _ => throw new ArgumentOutOfRangeException(nameof(dtype), dtype, $"Unknown dtype code {(int)dtype}."),
+    };
+
+    /// <summary>True for Float16, BFloat16, Float32 and Float64.</summary>
+    public static bool IsFloatingPoint(this DType dtype) =>
+        dtype is DType.Float16 or DType.BFloat16 or DType.Float32 or DType.Float64;
+
     /// <summary>The dtype's name in a safetensors header ("F32", "BF16", "I64", ...).</summary>
     /// <exception cref="ArgumentOutOfRangeException">The value is not a defined <see cref="DType"/>.</exception>
     public static string ToSafeTensorsName(this DType dtype) => dtype switch
