@@ -19,5 +19,6 @@ internal static class FedTransferCommand
     [
         PretrainCommand.Create(),
         FinetuneCommand.Create(),
+        BenchTrainingCommand.Create(),
     ];
 }
