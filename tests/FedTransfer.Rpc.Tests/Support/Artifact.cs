@@ -7,7 +7,7 @@ namespace FedTransfer.Rpc.Tests.Support;
 /// Deterministic artifact content both C# and the Python peers can produce: chunk k is SHA-256("seed:k")
 /// repeated to the chunk size, so a lost, duplicated or reordered chunk changes the digest.
 /// </summary>
-internal static class Artifact
+public static class Artifact
 {
     public const int MiB = 1024 * 1024;
 

@@ -4,7 +4,7 @@ using Microsoft.Extensions.Logging;
 namespace FedTransfer.Rpc.Tests.Support;
 
 /// <summary>Captures log entries so tests can assert what is (and is not) logged as an error.</summary>
-internal sealed class TestLoggerProvider : ILoggerProvider
+public sealed class TestLoggerProvider : ILoggerProvider
 {
     public ConcurrentQueue<(LogLevel Level, EventId Id, string Message, Exception? Exception)> Entries { get; } = new();
 

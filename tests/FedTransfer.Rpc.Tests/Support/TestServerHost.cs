@@ -6,7 +6,7 @@ using Microsoft.Extensions.Logging;
 namespace FedTransfer.Rpc.Tests.Support;
 
 /// <summary>A Kestrel host on 127.0.0.1 with a dynamic port serving <see cref="TestService"/>.</summary>
-internal sealed class TestServerHost : IAsyncDisposable
+public sealed class TestServerHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
 

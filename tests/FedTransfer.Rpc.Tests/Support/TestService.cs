@@ -5,7 +5,7 @@ using Google.Protobuf;
 namespace FedTransfer.Rpc.Tests.Support;
 
 /// <summary>The C# implementation of fedtransfer.interop.TestService (see Protos/interop_test.proto).</summary>
-internal sealed class TestService
+public sealed class TestService
 {
     public const string Name = "fedtransfer.interop.TestService";
 
