@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -25,14 +26,25 @@ public sealed class TestServerHost : IAsyncDisposable
     public TestLoggerProvider Logs { get; }
 
     public static async Task<TestServerHost> StartAsync(
-        Action<GrpcServerOptions>? configure = null, GrpcListenerOptions? listener = null, Action<WebApplication>? map = null)
+        Action<GrpcServerOptions>? configure = null, GrpcListenerOptions? listener = null, Action<WebApplication>? map = null,
+        Action<KestrelServerOptions>? kestrel = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         var logs = new TestLoggerProvider();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Debug);
         builder.Logging.AddProvider(logs);
-        builder.WebHost.ConfigureKestrel(kestrel => kestrel.ListenGrpc(listener ?? new GrpcListenerOptions { Url = "http://127.0.0.1:0" }));
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            if (kestrel is not null)
+            {
+                kestrel(k);
+            }
+            else
+            {
+                k.ListenGrpc(listener ?? new GrpcListenerOptions { Url = "http://127.0.0.1:0" });
+            }
+        });
         builder.Services.AddGrpcLayer(configure);
         var app = builder.Build();
         var service = new TestService();
