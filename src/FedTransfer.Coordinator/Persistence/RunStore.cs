@@ -67,15 +67,17 @@ internal sealed class RunStore(CoordinatorDatabase db)
         c.Exec("UPDATE rounds SET state = $s, metrics = $m, failure_reason = $f, ended_ms = $now WHERE run_id = $id AND round = $r AND kind = 'evaluate'", t,
             ("$s", failureReason.Length == 0 ? RowValues.Completed : RowValues.Failed), ("$m", metricsJson), ("$f", failureReason), ("$now", nowMs), ("$id", runId), ("$r", round)));
 
-    /// <summary>Marks the run failed (and its open round, if any), atomically.</summary>
-    public void Fail(string runId, int round, string reason, long nowMs) => db.Write((c, t) =>
+    /// <summary>Marks the run failed (and its open round, if any) within the caller's transaction.</summary>
+    public static void Fail(SqliteConnection c, SqliteTransaction t, string runId, int round, string reason, long nowMs)
     {
         c.Exec("UPDATE rounds SET state = 'failed', failure_reason = $f, ended_ms = $now WHERE run_id = $id AND round = $r AND state = 'open'", t,
             ("$f", reason), ("$now", nowMs), ("$id", runId), ("$r", round));
         c.Exec("UPDATE runs SET state = 'failed', failure_reason = $f WHERE run_id = $id", t, ("$f", reason), ("$id", runId));
-    });
+    }
 
-    public void Finish(string runId) => db.Write((c, t) => c.Exec("UPDATE runs SET state = 'finished' WHERE run_id = $id", t, ("$id", runId)));
+    /// <summary>Marks the run finished within the caller's transaction.</summary>
+    public static void Finish(SqliteConnection c, SqliteTransaction t, string runId) =>
+        c.Exec("UPDATE runs SET state = 'finished' WHERE run_id = $id", t, ("$id", runId));
 
     private static RunRow MapRun(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r[3],
         r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetInt64(7));

@@ -174,15 +174,16 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
     private void Finish(int rounds)
     {
         var final = deps.Runs.AdapterVersion(run.RunId, rounds)!.Value;
-        deps.Runs.Finish(run.RunId);
-        deps.Events.Publish(run.RunId, e => e.RunFinished = new RunFinished { CompletedRounds = rounds, FinalAdapter = ProtoMapping.ToRef(final.Digest, final.SizeBytes) });
+        deps.Events.Publish(run.RunId, e => e.RunFinished = new RunFinished { CompletedRounds = rounds, FinalAdapter = ProtoMapping.ToRef(final.Digest, final.SizeBytes) },
+            (c, t) => RunStore.Finish(c, t, run.RunId));
         CoordinatorLog.RunFinished(_log, run.RunId, rounds, final.Digest);
     }
 
     private void FailRun(int round, string reason)
     {
-        deps.Runs.Fail(run.RunId, round, reason, deps.NowMs);
-        deps.Events.Publish(run.RunId, e => e.RunFailed = new RunFailed { Round = round, Reason = reason });
+        var now = deps.NowMs;
+        deps.Events.Publish(run.RunId, e => e.RunFailed = new RunFailed { Round = round, Reason = reason },
+            (c, t) => RunStore.Fail(c, t, run.RunId, round, reason, now));
         CoordinatorLog.RunFailed(_log, run.RunId, reason);
     }
 }

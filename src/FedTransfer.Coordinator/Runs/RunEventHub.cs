@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
 using Google.Protobuf;
+using Microsoft.Data.Sqlite;
 
 namespace FedTransfer.Coordinator.Runs;
 
@@ -15,8 +16,8 @@ internal sealed class RunEventHub(EventStore store, TimeProvider clock)
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<RunEvent>, byte>> _watchers = new(StringComparer.Ordinal);
     private readonly object _appendGate = new();
 
-    /// <summary>Records and broadcasts an event; <paramref name="fill"/> sets its oneof.</summary>
-    public RunEvent Publish(string runId, Action<RunEvent> fill)
+    /// <summary>Records and broadcasts an event; <paramref name="fill"/> sets its oneof; <paramref name="alongside"/> commits with it.</summary>
+    public RunEvent Publish(string runId, Action<RunEvent> fill, Action<SqliteConnection, SqliteTransaction>? alongside = null)
     {
         var e = new RunEvent { RunId = runId, TimeUnixMs = clock.GetUtcNow().ToUnixTimeMilliseconds() };
         fill(e);
@@ -27,7 +28,7 @@ internal sealed class RunEventHub(EventStore store, TimeProvider clock)
             {
                 e.Sequence = seq;
                 return e.ToByteArray();
-            });
+            }, alongside);
             if (_watchers.TryGetValue(runId, out var channels))
             {
                 foreach (var channel in channels.Keys) channel.Writer.TryWrite(e);

@@ -47,8 +47,9 @@ internal sealed class RunOrchestrator(RunStore runs, RunRegistry registry, RunDe
             {
                 // A run whose federation or artifacts are gone cannot go on; say so instead of retrying forever.
                 var reason = $"cannot load the run: {e.Message}";
-                runs.Fail(runId, 0, reason, deps.NowMs);
-                deps.Events.Publish(runId, ev => ev.RunFailed = new Contracts.V1.RunFailed { Reason = reason });
+                var now = deps.NowMs;
+                deps.Events.Publish(runId, ev => ev.RunFailed = new Contracts.V1.RunFailed { Reason = reason },
+                    (c, t) => RunStore.Fail(c, t, runId, 0, reason, now));
                 return;
             }
             await new RunDriver(context, deps).RunAsync(stoppingToken).ConfigureAwait(false);
