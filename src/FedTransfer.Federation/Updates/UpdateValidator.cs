@@ -1,0 +1,89 @@
+using FedTransfer.Torch;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Federation.Updates;
+
+/// <summary>
+/// Checks a site update before it may touch the global adapter: a positive example count, exactly the trainable set's
+/// tensor names, dtypes and shapes, and only finite values. Every rejection is one line saying what and which tensor.
+/// </summary>
+public sealed class UpdateValidator
+{
+    private readonly SafeTensorsSchema _schema;
+
+    /// <summary>Creates a validator for updates of <paramref name="trainable"/>.</summary>
+    public UpdateValidator(TrainableSet trainable) =>
+        _schema = new SafeTensorsSchema(trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)));
+
+    /// <summary>The aggregation weight must be a positive number of examples.</summary>
+    public static UpdateCheck CheckExampleCount(long exampleCount) => exampleCount > 0
+        ? UpdateCheck.Valid
+        : UpdateCheck.Reject($"example count must be greater than 0, got {exampleCount}");
+
+    /// <summary>Compares a header's tensor list with the trainable set: missing, unexpected, wrong dtype or wrong shape.</summary>
+    public UpdateCheck CheckStructure(IReadOnlyList<SafeTensorsEntry> entries) => CheckStructure(entries.Select(TensorSpec.Of));
+
+    private UpdateCheck CheckStructure(IEnumerable<TensorSpec> tensors)
+    {
+        var violations = _schema.Check(tensors);
+        if (violations.Count == 0) return UpdateCheck.Valid;
+        // A renamed tensor shows up as one missing and one unexpected name: saying both makes the mistake obvious.
+        var shown = string.Join("; ", violations.Take(3).Select(v => v.Message));
+        var more = violations.Count > 3 ? $"; and {violations.Count - 3} more problem(s)" : "";
+        return UpdateCheck.Reject(shown + more, violations[0].TensorName);
+    }
+
+    /// <summary>Every value of one tensor must be finite.</summary>
+    public static UpdateCheck CheckFinite(string name, DType dtype, ReadOnlySpan<byte> data)
+    {
+        var index = FloatCodec.FirstNonFinite(data, dtype, out var isNaN);
+        if (index < 0) return UpdateCheck.Valid;
+        var what = isNaN ? "NaN" : (FloatCodec.Decode(data, dtype, index) > 0 ? "+Infinity" : "-Infinity");
+        return UpdateCheck.Reject($"tensor '{name}' element {index} is {what}: update values must be finite", name);
+    }
+
+    /// <summary>
+    /// Validates an update held as records (in memory). Records from <see cref="SafeTensors.Read(byte[], string?)"/>
+    /// are already well-formed safetensors.
+    /// </summary>
+    public UpdateCheck Validate(IReadOnlyList<TensorRecord> tensors, long exampleCount)
+    {
+        var check = CheckExampleCount(exampleCount);
+        if (!check.IsValid) return check;
+        check = CheckStructure(tensors.Select(TensorSpec.Of));
+        if (!check.IsValid) return check;
+        foreach (var t in tensors)
+        {
+            check = CheckFinite(t.Name, t.DType, t.Data.Span);
+            if (!check.IsValid) return check;
+        }
+        return UpdateCheck.Valid;
+    }
+
+    /// <summary>
+    /// Validates a safetensors update read from <paramref name="payload"/> (from its current position), one tensor at a
+    /// time, so memory stays at one tensor whatever the update's size. A malformed file is a rejection, not an exception.
+    /// </summary>
+    public UpdateCheck Validate(Stream payload, long exampleCount, string? fileName = null)
+    {
+        var check = CheckExampleCount(exampleCount);
+        if (!check.IsValid) return check;
+        try
+        {
+            var header = SafeTensors.ReadHeader(payload, fileName);
+            check = CheckStructure(header.Tensors);
+            if (!check.IsValid) return check;
+            var verdict = UpdateCheck.Valid;
+            TensorStreamReader.ForEach(payload, header, (entry, data) =>
+            {
+                verdict = CheckFinite(entry.Name, entry.DType, data);
+                return verdict.IsValid;
+            }, fileName);
+            return verdict;
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            return UpdateCheck.Reject($"the payload is not valid safetensors: {e.Message}");
+        }
+    }
+}
