@@ -1,0 +1,45 @@
+namespace FedTransfer.Torch.NN;
+
+/// <summary>
+/// Cuts an image into non-overlapping patch×patch squares and projects each to a token: a Conv2d with kernel = stride = patch
+/// (<c>proj</c>), flattened to [batch, patches, dim].
+/// </summary>
+public sealed class PatchEmbedding : Module
+{
+    /// <summary>Creates the embedding for <paramref name="imageSize"/>² images with <paramref name="channels"/> channels.</summary>
+    public PatchEmbedding(long imageSize, long patchSize, long channels, long dim)
+    {
+        if (patchSize <= 0 || imageSize <= 0 || imageSize % patchSize != 0)
+            throw new ArgumentException($"image size {imageSize} must be a positive multiple of the patch size {patchSize}", nameof(patchSize));
+        ImageSize = imageSize;
+        Channels = channels;
+        Dim = dim;
+        GridSize = imageSize / patchSize;
+        RegisterModule("proj", new Conv2d(channels, dim, patchSize, stride: patchSize));
+    }
+
+    /// <summary>Side of the square input image.</summary>
+    public long ImageSize { get; }
+
+    /// <summary>Input channels.</summary>
+    public long Channels { get; }
+
+    /// <summary>Token width.</summary>
+    public long Dim { get; }
+
+    /// <summary>Patches per side.</summary>
+    public long GridSize { get; }
+
+    /// <summary>Number of patch tokens (grid²).</summary>
+    public long NumPatches => GridSize * GridSize;
+
+    /// <summary>Maps [B, C, H, W] images to [B, patches, dim] tokens.</summary>
+    public override Tensor Forward(Tensor input)
+    {
+        if (input.Dim != 4 || input.Shape[1] != Channels || input.Shape[2] != ImageSize || input.Shape[3] != ImageSize)
+            throw new ArgumentException(
+                $"patch embedding expects images [batch, {Channels}, {ImageSize}, {ImageSize}], got [{string.Join(", ", input.Shape)}]", nameof(input));
+        var grid = Child("proj").Forward(input);
+        return grid.View(input.Shape[0], Dim, NumPatches).Transpose(1, 2);
+    }
+}

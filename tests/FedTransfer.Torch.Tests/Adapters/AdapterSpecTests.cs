@@ -1,0 +1,75 @@
+using FedTransfer.Torch.Adapters;
+
+namespace FedTransfer.Torch.Tests.Adapters;
+
+public sealed class AdapterSpecTests
+{
+    [Fact]
+    public void Parse_LoraWithAllKeys_ReadsEveryValue()
+    {
+        var spec = Assert.IsType<LoraSpec>(AdapterSpec.Parse("lora:r=8,alpha=16,dropout=0.05,targets=attn.qkv|attn.proj"));
+
+        Assert.Equal(8, spec.Rank);
+        Assert.Equal(16, spec.Alpha);
+        Assert.Equal(0.05, spec.Dropout);
+        Assert.Equal(["attn.qkv", "attn.proj"], spec.Targets);
+        Assert.Equal(2.0, spec.Scale);
+    }
+
+    [Fact]
+    public void Parse_LoraDefaults_AlphaTwiceRankAndQkvTarget()
+    {
+        var spec = Assert.IsType<LoraSpec>(AdapterSpec.Parse("lora:r=4"));
+
+        Assert.Equal(8, spec.Alpha);
+        Assert.Equal(["attn.qkv"], spec.Targets);
+    }
+
+    [Fact]
+    public void Parse_Bottleneck_ReadsReduction()
+    {
+        var spec = Assert.IsType<BottleneckSpec>(AdapterSpec.Parse("bottleneck:reduction=16"));
+
+        Assert.Equal(16, spec.Reduction);
+    }
+
+    [Theory]
+    [InlineData("lora:r=8,alpha=16,targets=attn.qkv")]
+    [InlineData("lora:r=2,alpha=0.5,dropout=0.1,targets=attn.qkv|mlp.fc*")]
+    [InlineData("bottleneck:reduction=4")]
+    public void ToString_Parse_RoundTrips(string text)
+    {
+        var spec = AdapterSpec.Parse(text);
+
+        Assert.Equal(spec, AdapterSpec.Parse(spec.ToString()));
+        Assert.Equal(text, spec.ToString());
+    }
+
+    [Theory]
+    [InlineData("lora:r=8,alhpa=16", "unknown key 'alhpa' for lora")]
+    [InlineData("lora:r=zero", "r='zero' must be an integer >= 1")]
+    [InlineData("lora:r=0", "r='0' must be an integer >= 1")]
+    [InlineData("lora:dropout=1", "dropout='1' must be a number in [0, 1)")]
+    [InlineData("lora:r=8,r=4", "key 'r' is given twice")]
+    [InlineData("lora:r", "'r' is not key=value")]
+    [InlineData("lora:targets=attn.|x", "targets='attn.|x'")]
+    [InlineData("bottleneck:reduction=16,r=2", "unknown key 'r' for bottleneck")]
+    [InlineData("prefix:len=4", "unknown adapter kind 'prefix'")]
+    [InlineData(" ", "adapter spec is empty")]
+    public void Parse_BadSpec_ErrorNamesTheProblem(string text, string expected)
+    {
+        var error = Assert.Throws<FormatException>(() => AdapterSpec.Parse(text));
+
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void TryParse_BadSpec_ReturnsFalseWithMessage()
+    {
+        var ok = AdapterSpec.TryParse("lora:x=1", out var spec, out var error);
+
+        Assert.False(ok);
+        Assert.Null(spec);
+        Assert.Contains("unknown key 'x'", error);
+    }
+}

@@ -1,0 +1,88 @@
+using FedTransfer.Torch.Adapters;
+using FedTransfer.Torch.NN;
+using FedTransfer.Torch.Serialization;
+using FedTransfer.Torch.Tests.TestSupport;
+
+namespace FedTransfer.Torch.Tests.NN;
+
+public sealed class VisionTransformerTests
+{
+    [Fact]
+    public void NamedParameters_FollowTimmNames()
+    {
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+
+        var shapes = model.NamedParameters().ToDictionary(p => p.Name, p => p.Tensor.Shape);
+
+        Assert.Equal([1L, 1L, 16L], shapes["cls_token"]);
+        Assert.Equal([1L, 5L, 16L], shapes["pos_embed"]);
+        Assert.Equal([16L, 1L, 4L, 4L], shapes["patch_embed.proj.weight"]);
+        Assert.Equal([48L, 16L], shapes["blocks.1.attn.qkv.weight"]);
+        Assert.Equal([32L, 16L], shapes["blocks.0.mlp.fc1.weight"]);
+        Assert.Equal([16L], shapes["norm.weight"]);
+        Assert.Equal([3L, 16L], shapes["head.weight"]);
+        Assert.Equal(4 + 2 * 12 + 2 + 2, shapes.Count);
+    }
+
+    [Fact]
+    public void Forward_Batch_GivesLogitsPerImage()
+    {
+        Torch.ManualSeed(10);
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+        using var scope = Torch.NewDisposeScope();
+
+        var logits = model.Forward(Tensor.Randn([5, 1, 8, 8]));
+
+        Assert.Equal([5L, 3L], logits.Shape);
+        Assert.True(logits.AllFinite());
+    }
+
+    [Fact]
+    public void ReplaceHead_NewClassCount_ChangesLogitWidth()
+    {
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+        using var scope = Torch.NewDisposeScope();
+
+        model.ReplaceHead(new ClassificationHead(16, 7));
+
+        Assert.Equal([2L, 7L], model.Forward(Tensor.Zeros([2, 1, 8, 8])).Shape);
+    }
+
+    [TorchPythonFact]
+    public void Forward_WithLora_MatchesPyTorch()
+    {
+        Torch.ManualSeed(11);
+        const string spec = "lora:r=2,alpha=4,targets=attn.qkv|attn.proj|mlp.fc1";
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+        AdapterAttach.Attach(model, AdapterSpec.Parse(spec));
+        TestTensors.Randomize(model, 0.3);
+        model.Eval();
+        using var scope = Torch.NewDisposeScope();
+        var images = Tensor.Randn([4, 1, 8, 8]);
+        var labels = Tensor.From([0L, 1L, 2L, 1L], 4);
+
+        var ours = model.Forward(images);
+        var reference = ReferenceVit.Run(model, spec, images, labels);
+
+        Assert.True(TestTensors.MaxAbsDiff(ours, reference["logits"].ToTensor()) < 1e-4);
+    }
+
+    [TorchPythonFact]
+    public void Forward_WithBottleneckAdapters_MatchesPyTorch()
+    {
+        Torch.ManualSeed(12);
+        const string spec = "bottleneck:reduction=4";
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+        AdapterAttach.Attach(model, AdapterSpec.Parse(spec));
+        TestTensors.Randomize(model, 0.3);
+        model.Eval();
+        using var scope = Torch.NewDisposeScope();
+        var images = Tensor.Randn([3, 1, 8, 8]);
+        var labels = Tensor.From([0L, 1L, 2L], 3);
+
+        var ours = model.Forward(images);
+        var reference = ReferenceVit.Run(model, spec, images, labels);
+
+        Assert.True(TestTensors.MaxAbsDiff(ours, reference["logits"].ToTensor()) < 1e-4);
+    }
+}

@@ -1,0 +1,30 @@
+using FedTransfer.Torch.Training;
+
+namespace FedTransfer.Torch.Tests.Training;
+
+public sealed class TrainingModeTests
+{
+    [Theory]
+    [InlineData("lora", TrainingMode.Lora)]
+    [InlineData("Head-Only", TrainingMode.HeadOnly)]
+    [InlineData(" scratch ", TrainingMode.Scratch)]
+    public void Parse_CliName_GivesMode(string text, TrainingMode expected)
+    {
+        Assert.Equal(expected, TrainingModes.Parse(text));
+    }
+
+    [Fact]
+    public void Parse_Unknown_ListsValidNames()
+    {
+        var error = Assert.Throws<FormatException>(() => TrainingModes.Parse("adapter"));
+
+        Assert.Contains("lora, bottleneck, head-only, full, scratch", error.Message);
+    }
+
+    [Fact]
+    public void ToName_EveryMode_RoundTrips()
+    {
+        foreach (var mode in Enum.GetValues<TrainingMode>())
+            Assert.Equal(mode, TrainingModes.Parse(mode.ToName()));
+    }
+}

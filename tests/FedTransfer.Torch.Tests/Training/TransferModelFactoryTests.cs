@@ -1,0 +1,55 @@
+using FedTransfer.Torch.Adapters;
+using FedTransfer.Torch.NN;
+using FedTransfer.Torch.Tests.TestSupport;
+using FedTransfer.Torch.Training;
+
+namespace FedTransfer.Torch.Tests.Training;
+
+public sealed class TransferModelFactoryTests : IDisposable
+{
+    private readonly DirectoryInfo _dir = Directory.CreateTempSubdirectory("fedtransfer-factory-");
+    private readonly string _weights;
+
+    public TransferModelFactoryTests()
+    {
+        _weights = Path.Combine(_dir.FullName, "backbone.safetensors");
+        Torch.ManualSeed(70);
+        using var backbone = new VisionTransformer(TestTensors.TinyVit);
+        ModelCheckpoint.SaveStateDict(backbone, _weights);
+    }
+
+    public void Dispose() => _dir.Delete(recursive: true);
+
+    [Theory]
+    [InlineData(TrainingMode.Lora, 6)]
+    [InlineData(TrainingMode.Bottleneck, 18)]
+    [InlineData(TrainingMode.HeadOnly, 2)]
+    [InlineData(TrainingMode.Full, 30)]
+    [InlineData(TrainingMode.Scratch, 30)]
+    public void Create_Mode_TrainsTheExpectedTensors(TrainingMode mode, int trainable)
+    {
+        using var model = TransferModelFactory.Create(TestTensors.TinyVit, _weights, mode, null, classes: 4);
+
+        Assert.Equal(trainable, model.NamedTrainableParameters().Count());
+        Assert.Equal([4L, 16L], model.Head.NamedParameters().First().Tensor.Shape);
+    }
+
+    [Fact]
+    public void Create_Full_StartsFromPretrainedBackbone()
+    {
+        using var model = TransferModelFactory.Create(TestTensors.TinyVit, _weights, TrainingMode.Full, null, classes: 4);
+        using var pretrained = new VisionTransformer(TestTensors.TinyVit);
+        ModelCheckpoint.LoadStateDict(pretrained, _weights);
+
+        Assert.Equal(pretrained.StateDict()["blocks.1.mlp.fc2.weight"].ToArray<float>(), model.StateDict()["blocks.1.mlp.fc2.weight"].ToArray<float>());
+    }
+
+    [Fact]
+    public void Create_LoraModeWithBottleneckSpec_Throws()
+    {
+        var error = Assert.Throws<ArgumentException>(() =>
+            TransferModelFactory.Create(TestTensors.TinyVit, _weights, TrainingMode.Lora, new BottleneckSpec(4), classes: 4));
+
+        Assert.Contains("--mode", error.Message);
+    }
+}
