@@ -11,6 +11,7 @@ namespace FedTransfer.Federation.Strategies;
 internal sealed class WeightedDeltaAccumulator
 {
     private readonly TrainableSet _trainable;
+    private readonly UpdateValidator _validator;
     private readonly float[][] _sums;
     private double _totalWeight;
     private bool _faulted;
@@ -18,6 +19,7 @@ internal sealed class WeightedDeltaAccumulator
     public WeightedDeltaAccumulator(TrainableSet trainable)
     {
         _trainable = trainable;
+        _validator = new UpdateValidator(trainable);
         _sums = trainable.Tensors.Select(t => new float[t.NumElements]).ToArray();
     }
 
@@ -38,7 +40,7 @@ internal sealed class WeightedDeltaAccumulator
         if (!(weight > 0) || !double.IsFinite(weight))
             throw new ArgumentOutOfRangeException(nameof(weight), weight, $"weight of {source} must be positive and finite");
         var header = SafeTensors.ReadHeader(delta, source);
-        var structure = new UpdateValidator(_trainable).CheckStructure(header.Tensors);
+        var structure = _validator.CheckStructure(header.Tensors);
         if (!structure.IsValid)
             throw new InvalidOperationException($"delta from {source} was not validated before aggregation: {structure.Reason}");
         // From here on a failure would leave a partial contribution in the sums, so any exception faults the accumulator.

@@ -9,10 +9,11 @@ namespace FedTransfer.Federation.Updates;
 /// </summary>
 public sealed class UpdateValidator
 {
-    private readonly TrainableSet _trainable;
+    private readonly SafeTensorsSchema _schema;
 
     /// <summary>Creates a validator for updates of <paramref name="trainable"/>.</summary>
-    public UpdateValidator(TrainableSet trainable) => _trainable = trainable;
+    public UpdateValidator(TrainableSet trainable) =>
+        _schema = new SafeTensorsSchema(trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)));
 
     /// <summary>The aggregation weight must be a positive number of examples.</summary>
     public static UpdateCheck CheckExampleCount(long exampleCount) => exampleCount > 0
@@ -20,33 +21,16 @@ public sealed class UpdateValidator
         : UpdateCheck.Reject($"example count must be greater than 0, got {exampleCount}");
 
     /// <summary>Compares a header's tensor list with the trainable set: missing, unexpected, wrong dtype or wrong shape.</summary>
-    public UpdateCheck CheckStructure(IReadOnlyList<SafeTensorsEntry> entries) =>
-        CheckStructure(entries.Select(e => (e.Name, e.DType, (IReadOnlyList<long>)e.Shape)));
+    public UpdateCheck CheckStructure(IReadOnlyList<SafeTensorsEntry> entries) => CheckStructure(entries.Select(TensorSpec.Of));
 
-    private UpdateCheck CheckStructure(IEnumerable<(string Name, DType DType, IReadOnlyList<long> Shape)> tensors)
+    private UpdateCheck CheckStructure(IEnumerable<TensorSpec> tensors)
     {
-        var seen = new bool[_trainable.Count];
-        var count = 0;
-        foreach (var (name, dtype, shape) in tensors)
-        {
-            count++;
-            if (!_trainable.TryGetIndex(name, out var index))
-                return UpdateCheck.Reject($"unexpected tensor '{name}': it is not in the trainable set ({_trainable.Count} tensors)", name);
-            var expected = _trainable.Tensors[index];
-            if (dtype != expected.DType)
-                return UpdateCheck.Reject($"tensor '{name}' has dtype {Describe(dtype)}, expected {Describe(expected.DType)}", name);
-            if (!expected.HasShape(shape))
-                return UpdateCheck.Reject($"tensor '{name}' has shape [{string.Join(", ", shape)}], expected {expected.ShapeText}", name);
-            seen[index] = true;
-        }
-        var missing = Array.IndexOf(seen, false);
-        if (missing >= 0)
-        {
-            var name = _trainable.Tensors[missing].Name;
-            var absent = seen.Count(s => !s);
-            return UpdateCheck.Reject($"tensor '{name}' is missing ({absent} of {_trainable.Count} trainable tensors absent, {count} sent)", name);
-        }
-        return UpdateCheck.Valid;
+        var violations = _schema.Check(tensors);
+        if (violations.Count == 0) return UpdateCheck.Valid;
+        // A renamed tensor shows up as one missing and one unexpected name: saying both makes the mistake obvious.
+        var shown = string.Join("; ", violations.Take(3).Select(v => v.Message));
+        var more = violations.Count > 3 ? $"; and {violations.Count - 3} more problem(s)" : "";
+        return UpdateCheck.Reject(shown + more, violations[0].TensorName);
     }
 
     /// <summary>Every value of one tensor must be finite.</summary>
@@ -66,7 +50,7 @@ public sealed class UpdateValidator
     {
         var check = CheckExampleCount(exampleCount);
         if (!check.IsValid) return check;
-        check = CheckStructure(tensors.Select(t => (t.Name, t.DType, (IReadOnlyList<long>)t.Shape)));
+        check = CheckStructure(tensors.Select(TensorSpec.Of));
         if (!check.IsValid) return check;
         foreach (var t in tensors)
         {
@@ -100,18 +84,6 @@ public sealed class UpdateValidator
         catch (SafeTensorsFormatException e)
         {
             return UpdateCheck.Reject($"the payload is not valid safetensors: {e.Message}");
-        }
-    }
-
-    private static string Describe(DType dtype)
-    {
-        try
-        {
-            return dtype.ToSafeTensorsName();
-        }
-        catch (ArgumentOutOfRangeException)
-        {
-            return $"code {(int)dtype}";
         }
     }
 }
