@@ -21,6 +21,10 @@ public sealed class SiteOptions
     /// <summary>How to read <see cref="DataDirectory"/>: auto (by the files present), idx or csv.</summary>
     public SiteDataFormat DataFormat { get; set; } = SiteDataFormat.Auto;
 
+    /// <summary>For IDX data: original labels to keep, comma-separated (e.g. <c>5,6,7,8,9</c>), relabelled 0..n-1 in that
+    /// order so they match the task's head; empty keeps every label as it is.</summary>
+    public string ImageClasses { get; set; } = "";
+
     /// <summary>For CSV data: the header name of the label column; every other column is a numeric feature.</summary>
     public string CsvLabelColumn { get; set; } = "label";
 

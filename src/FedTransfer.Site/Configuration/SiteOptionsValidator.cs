@@ -32,6 +32,8 @@ internal sealed class SiteOptionsValidator : IValidateOptions<SiteOptions>
 
         if (!(o.ValidationFraction > 0 && o.ValidationFraction < 1))
             Fail(nameof(o.ValidationFraction), $"{o.ValidationFraction.ToString(CultureInfo.InvariantCulture)} is outside (0, 1); 0.2 keeps a fifth of the examples for validation");
+        if (!TryParseClasses(o.ImageClasses, out _))
+            Fail(nameof(o.ImageClasses), $"'{o.ImageClasses}' is not a comma-separated list of distinct labels 0-9, e.g. 5,6,7,8,9");
         if (string.IsNullOrWhiteSpace(o.CsvLabelColumn))
             Fail(nameof(o.CsvLabelColumn), "is empty; name the CSV header column that holds the class label");
         if (!IsDeviceText(o.Device))
@@ -61,6 +63,22 @@ internal sealed class SiteOptionsValidator : IValidateOptions<SiteOptions>
             Fail(nameof(o.CoordinatorUrl), "TLS certificates are configured but the URL is plaintext http; use https");
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    /// <summary>Parses <see cref="SiteOptions.ImageClasses"/>: empty = null (keep all), else distinct labels 0-9.</summary>
+    internal static bool TryParseClasses(string? text, out int[]? classes)
+    {
+        classes = null;
+        if (string.IsNullOrWhiteSpace(text)) return true;
+        var parts = text.Split(',', StringSplitOptions.TrimEntries);
+        var parsed = new int[parts.Length];
+        for (var i = 0; i < parts.Length; i++)
+        {
+            if (!int.TryParse(parts[i], NumberStyles.None, CultureInfo.InvariantCulture, out parsed[i]) || parsed[i] > 9) return false;
+        }
+        if (parsed.Distinct().Count() != parsed.Length) return false;
+        classes = parsed;
+        return true;
     }
 
     private static bool IsLoopback(Uri url) =>

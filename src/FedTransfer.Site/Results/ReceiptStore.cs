@@ -31,21 +31,25 @@ internal sealed class ReceiptStore
         }
     }
 
-    /// <summary>Every stored receipt, oldest first; a torn last line (crash mid-write) is skipped.</summary>
+    /// <summary>Every stored receipt, oldest first. A torn last line (a crash mid-write) is skipped; a malformed earlier
+    /// line means the file was damaged and is reported, naming the line.</summary>
+    /// <exception cref="InvalidDataException">A line other than the last is not a receipt.</exception>
     public IReadOnlyList<Receipt> ReadAll()
     {
         if (!File.Exists(FilePath)) return [];
-        var result = new List<Receipt>();
-        foreach (var line in File.ReadLines(FilePath))
+        var lines = File.ReadAllLines(FilePath);
+        var result = new List<Receipt>(lines.Length);
+        for (var i = 0; i < lines.Length; i++)
         {
-            if (line.Length == 0) continue;
+            if (lines[i].Length == 0) continue;
             try
             {
-                result.Add(Receipt.Parser.ParseJson(line));
+                result.Add(Receipt.Parser.ParseJson(lines[i]));
             }
-            catch (InvalidProtocolBufferException)
+            catch (Exception e) when (e is InvalidProtocolBufferException or InvalidJsonException)
             {
-                // Only a partly written final line can be malformed; earlier lines were flushed whole.
+                if (i == lines.Length - 1) break;
+                throw new InvalidDataException($"{FilePath}:{i + 1}: not a receipt ({e.Message}); the file was damaged, keep a copy before editing it", e);
             }
         }
         return result;

@@ -4,6 +4,7 @@ using FedTransfer.Site.Egress;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Training;
 using FedTransfer.Torch.Serialization;
+using TensorSpec = FedTransfer.Torch.Serialization.TensorSpec;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Worker;
@@ -48,7 +49,7 @@ internal sealed class SiteTaskRunner
             {
                 TaskId = task.TaskId, Round = task.Round, ExampleCount = result.ExampleCount, PayloadEncoding = PayloadEncoding.Safetensors,
             };
-            header.Metrics.Add(result.Metrics);
+            foreach (var (name, value) in result.Metrics) header.Metrics[name] = value;
             await PushAsync(header, SafeTensors.Serialize(result.Delta), rejoin, ct).ConfigureAwait(false);
         });
 
@@ -65,7 +66,7 @@ internal sealed class SiteTaskRunner
             {
                 TaskId = task.TaskId, Round = task.Round, ExampleCount = evaluation.ExampleCount, PayloadEncoding = PayloadEncoding.None,
             };
-            header.Metrics.Add(evaluation.Metrics);
+            foreach (var (name, value) in evaluation.Metrics) header.Metrics[name] = value;
             await PushAsync(header, ReadOnlyMemory<byte>.Empty, rejoin, ct).ConfigureAwait(false);
         });
 
