@@ -4,6 +4,8 @@ namespace FedTransfer.Torch;
 /// Disposes, when itself disposed, every tensor created on its thread while it was the innermost open scope
 /// (one scope per training step is the intended use). Scopes nest per thread; create them with
 /// <see cref="Torch.NewDisposeScope"/> and dispose them in reverse order on the thread that created them.
+/// Do not await inside a scope: the continuation may resume on another thread, and whatever else runs on
+/// this thread meanwhile would register its tensors into the scope.
 /// Tensors that must survive are moved out with <see cref="Tensor.MoveToOuterScope"/> or
 /// <see cref="Tensor.DetachFromDisposeScope"/>.
 /// </summary>
