@@ -84,7 +84,8 @@ public sealed record ImageShift(double Contrast = 1, double Brightness = 0, doub
         mean /= plane.Length;
         for (var k = 0; k < plane.Length; k++)
         {
-            var v = (plane[k] - mean) * Contrast + mean + Brightness;
+            // Written as an offset from the pixel so that contrast 1 and brightness 0 leave it bit-identical.
+            var v = plane[k] + (plane[k] - mean) * (Contrast - 1) + Brightness;
             if (rng is not null) v += NoiseStd * rng.NextGaussian();
             plane[k] = (float)Math.Clamp(v, 0, 1);
         }

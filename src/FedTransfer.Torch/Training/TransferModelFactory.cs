@@ -6,7 +6,7 @@ namespace FedTransfer.Torch.Training;
 /// <summary>
 /// Builds the model a fine-tuning run trains: a pretrained <see cref="VisionTransformer"/> with a new head for the target
 /// classes and, depending on the mode, adapters and frozen backbone; or, for <see cref="TrainingMode.Scratch"/>, a fresh
-/// model of the same shape. The result is on the CPU; move it with <see cref="Module.To"/>.
+/// model of the same shape. The result is on the CPU; move it with <see cref="Module.To(Device)"/>.
 /// </summary>
 public static class TransferModelFactory
 {

@@ -24,8 +24,8 @@ public sealed class TransferModelFactoryTests : IDisposable
     [InlineData(TrainingMode.Lora, 6)]
     [InlineData(TrainingMode.Bottleneck, 18)]
     [InlineData(TrainingMode.HeadOnly, 2)]
-    [InlineData(TrainingMode.Full, 30)]
-    [InlineData(TrainingMode.Scratch, 30)]
+    [InlineData(TrainingMode.Full, 32)]
+    [InlineData(TrainingMode.Scratch, 32)]
     public void Create_Mode_TrainsTheExpectedTensors(TrainingMode mode, int trainable)
     {
         using var model = TransferModelFactory.Create(TestTensors.TinyVit, _weights, mode, null, classes: 4);
