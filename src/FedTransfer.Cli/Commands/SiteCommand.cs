@@ -1,5 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Site;
+using FedTransfer.Site.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -37,28 +39,30 @@ internal static class SiteCommand
             Set(data, "DataDirectory");
             Set(device, "Device");
             Set(cache, "CacheDirectory");
-            return await RunAsync(overrides, result.GetValue(config), ct);
+            return await RunAsync(overrides, result.GetValue(config), result.InvocationConfiguration.Error, ct);
         });
         return command;
     }
 
-    private static async Task<int> RunAsync(IReadOnlyList<string> overrides, string? configFile, CancellationToken ct)
+    private static async Task<int> RunAsync(IReadOnlyList<string> overrides, string? configFile, TextWriter error, CancellationToken ct)
     {
         try
         {
             using var host = SiteHost.Build(overrides, configFile);
+            // Validating before the host starts keeps a bad setting to one clear line per key, without a hosting stack trace.
+            _ = host.Services.GetRequiredService<IOptions<SiteOptions>>().Value;
             await host.RunAsync(ct);
             return Environment.ExitCode;
         }
         catch (OptionsValidationException e)
         {
             foreach (var failure in e.Failures)
-                Console.Error.WriteLine($"fedtransfer site: {failure}");
+                error.WriteLine($"fedtransfer site: {failure}");
             return 2;
         }
         catch (Exception e) when (e is FileNotFoundException or FormatException or InvalidOperationException)
         {
-            Console.Error.WriteLine($"fedtransfer site: {e.Message}");
+            error.WriteLine($"fedtransfer site: {e.Message}");
             return 2;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
