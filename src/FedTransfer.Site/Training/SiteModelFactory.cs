@@ -49,7 +49,7 @@ internal static class SiteModelFactory
         if (!string.IsNullOrWhiteSpace(configFile))
             return VisionTransformerConfig.Load(configFile);
         throw new InvalidOperationException(
-            $"backbone '{backbonePath}' carries no '{VitConfigKey}' metadata; set Site:BackboneConfigFile to the config.json written beside the pretrained backbone");
+            $"backbone '{backbonePath}' carries no '{VitConfigKey}' metadata; set Site:BackboneConfigFile to the backbone.json written beside the pretrained backbone.safetensors");
     }
 
     private static Module CreateMlp(string path, Dictionary<string, SafeTensorsEntry> names, SafeTensorsEntry head, AdapterSpec adapter, TaskSpec task)
