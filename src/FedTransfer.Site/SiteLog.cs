@@ -45,6 +45,9 @@ internal static partial class SiteLog
     [LoggerMessage(20, LogLevel.Warning, "Egress refused, nothing sent ({Kind}): {Reason}")]
     public static partial void EgressRefused(ILogger logger, EgressKind kind, string reason);
 
+    [LoggerMessage(24, LogLevel.Warning, "Task {TaskId} describes an unusable trainable set ({Reason}); no result can leave for it")]
+    public static partial void TaskUnusable(ILogger logger, string taskId, string reason);
+
     [LoggerMessage(21, LogLevel.Debug, "Egress {Kind}: {Summary}")]
     public static partial void EgressAdmitted(ILogger logger, EgressKind kind, string summary);
 

@@ -5,7 +5,9 @@ using FedTransfer.Rpc;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Worker;
+using FedTransfer.Torch.Serialization;
 using Google.Protobuf;
+using TensorSpec = FedTransfer.Torch.Serialization.TensorSpec;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Egress;
@@ -54,7 +56,8 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
 
     public async Task<JoinResponse> JoinAsync(JoinRequest request, TimeSpan timeout, CancellationToken ct)
     {
-        Admit(EgressKind.Join, EgressRules.CheckJoin(request), $"'{request.DisplayName}' on {request.Device?.Device}, {request.ExampleCounts?.Train}+{request.ExampleCounts?.Validation} examples");
+        Admit(new EgressRecord(EgressKind.Join, $"'{request.DisplayName}' on {request.Device?.Device}, {request.ExampleCounts?.Train}+{request.ExampleCounts?.Validation} examples"),
+            EgressRules.CheckJoin(request));
         var response = await _transport.JoinAsync(request, new CallOptions { Timeout = timeout, CancellationToken = ct }).ConfigureAwait(false);
         lock (_gate) _session = response.SessionId;
         return response;
@@ -62,7 +65,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
 
     public async Task<PullTaskResponse> PullTaskAsync(PullTaskRequest request, TimeSpan timeout, CancellationToken ct)
     {
-        Admit(EgressKind.PullTask, EgressRules.CheckPull(request, SessionId), $"wait {request.MaxWaitMs} ms");
+        Admit(new EgressRecord(EgressKind.PullTask, $"wait {request.MaxWaitMs} ms"), EgressRules.CheckPull(request, SessionId));
         var response = await _transport.PullTaskAsync(request, new CallOptions { Timeout = timeout, CancellationToken = ct }).ConfigureAwait(false);
         Remember(response);
         return response;
@@ -74,7 +77,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         string? verdict;
         lock (_gate) verdict = EgressRules.CheckFetch(digest, offset, _grants);
         var session = SessionId;
-        Admit(EgressKind.FetchArtifact, verdict ?? EgressRules.CheckSession(session ?? "", session), $"{digest} from offset {offset}");
+        Admit(new EgressRecord(EgressKind.FetchArtifact, $"{digest} from offset {offset}"), verdict ?? EgressRules.CheckSession(session ?? "", session));
         var request = new FetchArtifactRequest { Digest = digest, Offset = offset, ChunkSizeBytes = _fetchChunkBytes, SessionId = session };
         await foreach (var chunk in _transport.FetchArtifact(request, new CallOptions { CancellationToken = ct }).WithCancellation(ct).ConfigureAwait(false))
             yield return chunk;
@@ -98,7 +101,8 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         var verdict = EgressRules.CheckResult(header, payload, grant, session);
         if (verdict is null && header.PayloadSha256.Length > 0 && (header.PayloadSha256 != sha || header.PayloadTotalBytes != payload.Length))
             verdict = "the header's payload size or digest does not describe the payload being sent";
-        Admit(EgressKind.PushResult, verdict, $"task {header.TaskId} round {header.Round}, {payload.Length} bytes sha256 {sha}");
+        Admit(new EgressRecord(EgressKind.PushResult, $"task {header.TaskId} round {header.Round}, {payload.Length} bytes sha256 {sha}",
+            header.TaskId, header.Round, payload.Length, sha, TensorsOf(payload)), verdict);
 
         var sent = header.Clone();
         sent.PayloadTotalBytes = payload.Length;
@@ -127,21 +131,36 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         yield return new PushResultRequest { Header = header };
         for (var at = 0; at < payload.Length; at += PayloadChunkBytes)
         {
+            // Yielding between chunks lets the transport send each one before the next 1 MiB copy is made.
+            await Task.Yield();
             ct.ThrowIfCancellationRequested();
             yield return new PushResultRequest { Chunk = ByteString.CopyFrom(payload.Span.Slice(at, Math.Min(PayloadChunkBytes, payload.Length - at))) };
         }
-        await Task.CompletedTask.ConfigureAwait(false);
     }
 
-    // The chokepoint: every outbound message is judged here, and refused ones never reach the transport.
-    private void Admit(EgressKind kind, string? refusal, string summary)
+    // The chokepoint: every outbound message is judged here, and refused ones never reach the transport. The site's
+    // ledger appends the record here (durably, before sending), refusals included; its policy adds to the checks.
+    private void Admit(EgressRecord record, string? refusal)
     {
         if (refusal is not null)
         {
-            SiteLog.EgressRefused(_log, kind, refusal);
-            throw new EgressRefusedException(kind, refusal);
+            SiteLog.EgressRefused(_log, record.Kind, refusal);
+            throw new EgressRefusedException(record.Kind, refusal);
         }
-        SiteLog.EgressAdmitted(_log, kind, summary);
+        SiteLog.EgressAdmitted(_log, record.Kind, record.Summary);
+    }
+
+    private static IReadOnlyList<TensorSpec>? TensorsOf(ReadOnlyMemory<byte> payload)
+    {
+        if (payload.IsEmpty) return null;
+        try
+        {
+            return SafeTensors.Read(payload).Tensors.Select(TensorSpec.Of).ToList();
+        }
+        catch (SafeTensorsFormatException)
+        {
+            return null;
+        }
     }
 
     private void Remember(PullTaskResponse response)
@@ -169,8 +188,8 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         }
         catch (FormatException e)
         {
-            // No grant means no result for this task can leave; the worker reports the same problem when it reads the task.
-            SiteLog.EgressRefused(_log, EgressKind.PushResult, $"task {task.TaskId}: {e.Message}");
+            // No grant means no result for this task can leave; the task runner meets the same problem and drops the task.
+            SiteLog.TaskUnusable(_log, task.TaskId, e.Message);
             return null;
         }
     }
