@@ -17,6 +17,9 @@ public sealed class TestService
     /// <summary>Completed with the method name when a handler sees its call cancelled.</summary>
     public TaskCompletionSource<string> CancellationObserved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>Completed when an Echo handler starts waiting out its delay_ms.</summary>
+    public TaskCompletionSource DelayStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     /// <summary>The context of the most recent call, for assertions on what handlers see.</summary>
     public ServerCallContext? LastContext { get; private set; }
 
@@ -36,6 +39,7 @@ public sealed class TestService
 
         if (request.DelayMs > 0)
         {
+            DelayStarted.TrySetResult();
             await WatchCancellation(context, Task.Delay(request.DelayMs, context.CancellationToken)).ConfigureAwait(false);
         }
 
