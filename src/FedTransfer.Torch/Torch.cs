@@ -14,7 +14,10 @@ public static class Torch
     /// <summary>Seeds the global CPU generator and every visible CUDA generator.</summary>
     public static void ManualSeed(long seed) => NativeMethods.Check(NativeMethods.ft_manual_seed(seed));
 
-    /// <summary>Sets the number of threads libtorch uses for intra-op parallelism (process-wide).</summary>
+    /// <summary>
+    /// Sets the number of threads libtorch uses for intra-op parallelism (process-wide), OpenBLAS's GEMM threads included
+    /// (PyTorch's torch.set_num_threads leaves those at one per core).
+    /// </summary>
     public static void SetNumThreads(int threads)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(threads, 1);

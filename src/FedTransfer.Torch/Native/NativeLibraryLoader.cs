@@ -35,7 +35,7 @@ internal static class NativeLibraryLoader
                 return s_handle;
             }
 
-            var candidates = Candidates(assembly).ToList();
+            var candidates = Candidates(assembly).Distinct(StringComparer.Ordinal).ToList();
             var path = candidates.FirstOrDefault(File.Exists)
                 ?? throw new DllNotFoundException(
                     $"{FileName} not found (looked in: {string.Join(", ", candidates)}). " +

@@ -41,7 +41,9 @@ FT_API ft_tensor ft_layer_norm(ft_tensor x, const int64_t* shape, int n, ft_tens
 FT_API ft_tensor ft_dropout(ft_tensor x, double p, int training) {
   FT_TRY
   TORCH_CHECK(p >= 0.0 && p <= 1.0, "dropout probability has to be between 0 and 1, but got ", p);
-  return ft::wrap(at::dropout(T(x), p, training != 0));
+  // Identity in eval mode or with p = 0 (what at::dropout returns too), without a trip through the dispatcher.
+  if (!training || p == 0.0) return ft::wrap(at::Tensor(T(x)));
+  return ft::wrap(at::dropout(T(x), p, true));
   FT_CATCH(nullptr)
 }
 
