@@ -17,6 +17,9 @@ internal static class FedTransferCommand
     // New subcommands are added here, one factory per file.
     private static IEnumerable<Command> Subcommands() =>
     [
+        PretrainCommand.Create(),
+        FinetuneCommand.Create(),
+        BenchTrainingCommand.Create(),
         SiteCommand.Create(),
     ];
 }

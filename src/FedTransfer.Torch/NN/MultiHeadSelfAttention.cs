@@ -7,6 +7,7 @@ namespace FedTransfer.Torch.NN;
 public sealed class MultiHeadSelfAttention : Module
 {
     private readonly double _scale;
+    private readonly double _attentionDropout;
 
     /// <summary>Creates attention over <paramref name="dim"/>-wide tokens split into <paramref name="heads"/> heads.</summary>
     public MultiHeadSelfAttention(long dim, long heads, double attentionDropout = 0, double projectionDropout = 0, bool qkvBias = true)
@@ -17,8 +18,10 @@ public sealed class MultiHeadSelfAttention : Module
         Heads = heads;
         HeadDim = dim / heads;
         _scale = 1.0 / Math.Sqrt(HeadDim);
+        if (attentionDropout is < 0 or >= 1 || double.IsNaN(attentionDropout))
+            throw new ArgumentOutOfRangeException(nameof(attentionDropout), $"attention dropout must be in [0, 1), got {attentionDropout}");
+        _attentionDropout = attentionDropout;
         RegisterModule("qkv", new Linear(dim, 3 * dim, qkvBias));
-        RegisterModule("attn_drop", new Dropout(attentionDropout));
         RegisterModule("proj", new Linear(dim, dim));
         RegisterModule("proj_drop", new Dropout(projectionDropout));
     }
@@ -35,18 +38,18 @@ public sealed class MultiHeadSelfAttention : Module
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {
-        if (input.Dim != 3 || input.Shape[2] != Dim)
-            throw new ArgumentException($"attention expects [batch, tokens, {Dim}], got [{string.Join(", ", input.Shape)}]", nameof(input));
-        long b = input.Shape[0], n = input.Shape[1];
+        var shape = input.Shape;
+        if (shape.Length != 3 || shape[2] != Dim)
+            throw new ArgumentException($"attention expects [batch, tokens, {Dim}], got [{string.Join(", ", shape)}]", nameof(input));
+        long b = shape[0], n = shape[1];
         // [B, N, 3C] -> [3, B, H, N, Dh]: one permute, then q/k/v are views along the first axis.
         var qkv = Child("qkv").Forward(input).View(b, n, 3, Heads, HeadDim).Permute(2, 0, 3, 1, 4);
         var q = qkv.Select(0, 0);
         var k = qkv.Select(0, 1);
         var v = qkv.Select(0, 2);
-        // Scaling q (N·Dh elements) instead of the scores (N·N) is the same math with less work when N > Dh.
-        var scores = q.Mul(_scale).MatMul(k.Transpose(2, 3));
-        var attn = Child("attn_drop").Forward(scores.Softmax(-1));
-        var context = attn.MatMul(v).Transpose(1, 2).Reshape(b, n, Dim);
+        // One native call for scale, scores, softmax, dropout and the weighted sum (q is scaled, the cheaper operand at N ≈ Dh).
+        var context = Functional.ScaledDotProductAttention(q, k, v, _scale, _attentionDropout, IsTraining)
+            .Transpose(1, 2).Reshape(b, n, Dim);
         return Child("proj_drop").Forward(Child("proj").Forward(context));
     }
 }

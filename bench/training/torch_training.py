@@ -1,0 +1,66 @@
+"""The PyTorch side of bench/training.sh: the same ViT + LoRA training step as `fedtransfer bench-training`.
+
+The model is the reference ViT the parity tests use (tests/FedTransfer.Torch.Tests/Assets/vit_reference.py), adapted the
+PEFT way; the step is forward, cross-entropy, backward, grad-norm clip 1.0, AdamW on LoRA + head, loss.item() and the
+count of correct predictions, as ours does. Prints samples_per_s=N.
+"""
+import argparse
+import os
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Torch.Tests", "Assets"))
+import vit_reference as ref  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=64)
+    parser.add_argument("--steps", type=int, default=100)
+    parser.add_argument("--warmup", type=int, default=10)
+    parser.add_argument("--adapter", default="lora:r=8,alpha=16,targets=attn.qkv|mlp.fc1")
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    config = dict(image_size=28, channels=1, patch_size=7, dim=64, depth=4, heads=4, mlp_ratio=2.0, classes=5)
+    model = ref.VisionTransformer(config)
+    kind = ref.attach(model, config, args.adapter)
+    for name, p in model.named_parameters():
+        if name.endswith("lora_a"):
+            torch.nn.init.kaiming_uniform_(p, a=5 ** 0.5)
+        p.requires_grad_(ref.is_trainable(name, kind))
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    images = torch.randn(args.batch_size, 1, 28, 28)
+    labels = torch.arange(args.batch_size) % 5
+
+    def step():
+        logits = model(images)
+        loss = F.cross_entropy(logits, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        with torch.no_grad():
+            correct = (logits.argmax(1) == labels).sum()
+        return loss.item(), correct.item()
+
+    model.train()
+    for _ in range(args.warmup):
+        step()
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        step()
+    seconds = time.perf_counter() - start
+    print(f"pytorch {torch.__version__}: {args.steps} steps of batch {args.batch_size} in {seconds:.3f} s with {torch.get_num_threads()} thread(s)")
+    print(f"samples_per_s={args.steps * args.batch_size / seconds:.1f}")
+
+
+if __name__ == "__main__":
+    main()
