@@ -1,0 +1,58 @@
+using FedTransfer.Rpc;
+
+namespace FedTransfer.Coordinator;
+
+/// <summary>
+/// The coordinator's settings, bound from the configuration section <c>Coordinator</c> and validated at start
+/// (<see cref="CoordinatorOptionsValidator"/>). appsettings.json documents each one.
+/// </summary>
+public sealed class CoordinatorOptions
+{
+    /// <summary>The configuration section bound to these options.</summary>
+    public const string SectionName = "Coordinator";
+
+    /// <summary>Directory for the SQLite state file (coordinator.db) and the artifact store (artifacts/).</summary>
+    public string DataDirectory { get; set; } = "data/coordinator";
+
+    /// <summary>Where the gRPC server listens (http:// = plaintext h2c, https:// = TLS, optionally with required client certificates).</summary>
+    public GrpcListenerOptions Listener { get; set; } = new() { Url = "http://127.0.0.1:7070" };
+
+    /// <summary>Largest incoming gRPC message, in bytes. Chunks are at most 3 MiB, so the 4 MiB default always suffices.</summary>
+    public int MaxReceiveMessageSizeBytes { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>Artifact chunk size when a FetchArtifact request leaves it 0, in bytes (4096 .. 3145728).</summary>
+    public int DefaultChunkSizeBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Largest site result payload accepted, in bytes.</summary>
+    public long MaxUpdateBytes { get; set; } = 512L * 1024 * 1024;
+
+    /// <summary>Largest artifact the central team may upload, in bytes.</summary>
+    public long MaxArtifactBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Upper bound on how long a PullTask call is held open, in milliseconds (0 .. 60000).</summary>
+    public int MaxPullWaitMs { get; set; } = 30_000;
+
+    /// <summary>A site not heard from for this long (seconds) is offline and not sampled.</summary>
+    public int SiteLivenessSeconds { get; set; } = 120;
+
+    /// <summary>
+    /// Without a TLS client certificate, identify a site by its display name. Only for plaintext development setups:
+    /// anyone who can reach the port can then claim any name. Must be false when client certificates are required.
+    /// </summary>
+    public bool AllowInsecureSiteIdentity { get; set; } = true;
+
+    /// <summary>
+    /// When set, Admin calls must send <c>authorization: Bearer &lt;token&gt;</c>. Empty leaves the Admin service open
+    /// (development only).
+    /// </summary>
+    public string AdminToken { get; set; } = "";
+
+    /// <summary>When true, PullTask answers <c>stop</c> once at least one run exists and none is running (demos end their sites this way).</summary>
+    public bool StopSitesWhenIdle { get; set; }
+
+    /// <summary>Full path of the SQLite file.</summary>
+    public string DatabasePath => Path.Combine(DataDirectory, "coordinator.db");
+
+    /// <summary>Full path of the artifact store.</summary>
+    public string ArtifactDirectory => Path.Combine(DataDirectory, "artifacts");
+}

@@ -1,0 +1,52 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Configuration.Json;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace FedTransfer.Coordinator;
+
+/// <summary>
+/// The coordinator process, as <c>fedtransfer coordinator</c> runs it. Configuration, later sources winning:
+/// coordinator.appsettings.json beside the binaries (the documented defaults), appsettings.json in the working
+/// directory, FEDTRANSFER_ environment variables (e.g. FEDTRANSFER_Coordinator__DataDirectory), command-line
+/// arguments (e.g. --Coordinator:Listener:Url=http://0.0.0.0:7070).
+/// </summary>
+public static class CoordinatorHost
+{
+    /// <summary>The defaults file shipped beside the binaries.</summary>
+    public const string DefaultsFileName = "coordinator.appsettings.json";
+
+    /// <summary>Builds the coordinator application (not started).</summary>
+    /// <param name="args">Command-line configuration overrides.</param>
+    /// <param name="configure">Extra configuration (tests set in-memory values and replace services here).</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
+        // The shipped defaults go first so that everything else overrides them.
+        var defaults = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, DefaultsFileName), Optional = true };
+        defaults.ResolveFileProvider();
+        builder.Configuration.Sources.Insert(0, defaults);
+        builder.Configuration.AddEnvironmentVariables("FEDTRANSFER_");
+        builder.Configuration.AddCommandLine(args);
+        configure?.Invoke(builder);
+        builder.Services.AddCoordinatorServices(builder.Configuration);
+        var app = builder.Build();
+        app.MapCoordinatorServices();
+        return app;
+    }
+
+    /// <summary>Runs the coordinator until <paramref name="cancellationToken"/> fires or the process is asked to stop.</summary>
+    public static async Task RunAsync(string[] args, CancellationToken cancellationToken = default)
+    {
+        await using var app = Build(args);
+        await app.StartAsync(cancellationToken).ConfigureAwait(false);
+        await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The addresses the started server listens on (port 0 resolved to the real port).</summary>
+    public static IReadOnlyList<Uri> Addresses(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.Select(a => new Uri(a)).ToArray() ?? [];
+}

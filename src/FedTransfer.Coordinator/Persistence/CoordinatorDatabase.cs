@@ -1,0 +1,82 @@
+using Microsoft.Data.Sqlite;
+
+namespace FedTransfer.Coordinator.Persistence;
+
+/// <summary>
+/// The coordinator's SQLite file: opens pooled connections (WAL journal, foreign keys on) and brings the schema up to
+/// date at construction. Each operation opens its own connection, so callers on any thread are safe; writes that must
+/// land together use one transaction.
+/// </summary>
+internal sealed class CoordinatorDatabase
+{
+    private readonly string _connectionString;
+
+    public CoordinatorDatabase(string path)
+    {
+        Path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(Path)!);
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = Path,
+            Mode = SqliteOpenMode.ReadWriteCreate,
+            Pooling = true,
+            DefaultTimeout = 30,
+        }.ToString();
+        Migrate();
+    }
+
+    /// <summary>The database file.</summary>
+    public string Path { get; }
+
+    /// <summary>Opens a connection ready for use.</summary>
+    public SqliteConnection Open()
+    {
+        var connection = new SqliteConnection(_connectionString);
+        connection.Open();
+        connection.Exec("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; PRAGMA synchronous = FULL;");
+        return connection;
+    }
+
+    /// <summary>Runs <paramref name="read"/> on a fresh connection.</summary>
+    public T Read<T>(Func<SqliteConnection, T> read)
+    {
+        using var connection = Open();
+        return read(connection);
+    }
+
+    /// <summary>Runs <paramref name="write"/> in one transaction, committed when it returns.</summary>
+    public T Write<T>(Func<SqliteConnection, SqliteTransaction, T> write)
+    {
+        using var connection = Open();
+        using var transaction = connection.BeginTransaction();
+        var result = write(connection, transaction);
+        transaction.Commit();
+        return result;
+    }
+
+    /// <summary>Runs <paramref name="write"/> in one transaction, committed when it returns.</summary>
+    public void Write(Action<SqliteConnection, SqliteTransaction> write) => Write<object?>((c, t) =>
+    {
+        write(c, t);
+        return null;
+    });
+
+    /// <summary>The schema version the file is at.</summary>
+    public int Version() => (int)Read(c => c.Scalar<long>("SELECT version FROM schema_version"));
+
+    private void Migrate()
+    {
+        using var connection = Open();
+        connection.Exec("PRAGMA journal_mode = WAL;");
+        connection.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        using var transaction = connection.BeginTransaction();
+        var version = (int)connection.Scalar<long>("SELECT COALESCE(MAX(version), 0) FROM schema_version", transaction);
+        if (version > Schema.CurrentVersion)
+            throw new InvalidOperationException($"database {Path} is at schema version {version}, newer than this coordinator understands ({Schema.CurrentVersion}); run a newer coordinator or point Coordinator:DataDirectory elsewhere");
+        for (var v = version; v < Schema.CurrentVersion; v++)
+            connection.Exec(Schema.Migrations[v], transaction);
+        connection.Exec("DELETE FROM schema_version", transaction);
+        connection.Exec("INSERT INTO schema_version (version) VALUES ($v)", transaction, ("$v", Schema.CurrentVersion));
+        transaction.Commit();
+    }
+}

@@ -1,0 +1,34 @@
+using Microsoft.Data.Sqlite;
+
+namespace FedTransfer.Coordinator.Persistence;
+
+/// <summary>Tasks and the results received for them. A task has at most one result: the first one recorded stands.</summary>
+internal sealed class TaskStore(CoordinatorDatabase db)
+{
+    private const string TaskColumns = "task_id, run_id, round, kind, site_id, config, created_ms";
+    private const string UpdateColumns = "task_id, run_id, round, kind, site_id, digest, size_bytes, examples, metrics, outcome, reason, received_ms";
+
+    public TaskRow? Find(string taskId) => db.Read(c => c.Query($"SELECT {TaskColumns} FROM tasks WHERE task_id = $id", MapTask, null, ("$id", taskId)).SingleOrDefault());
+
+    public IReadOnlyList<TaskRow> ForRound(string runId, int round, string kind) => db.Read(c => c.Query(
+        $"SELECT {TaskColumns} FROM tasks WHERE run_id = $id AND round = $r AND kind = $k ORDER BY site_id", MapTask, null, ("$id", runId), ("$r", round), ("$k", kind)));
+
+    public UpdateRow? FindUpdate(string taskId) => db.Read(c => c.Query($"SELECT {UpdateColumns} FROM updates WHERE task_id = $id", MapUpdate, null, ("$id", taskId)).SingleOrDefault());
+
+    public IReadOnlyList<UpdateRow> UpdatesForRound(string runId, int round, string kind) => db.Read(c => c.Query(
+        $"SELECT {UpdateColumns} FROM updates WHERE run_id = $id AND round = $r AND kind = $k ORDER BY received_ms, task_id", MapUpdate, null, ("$id", runId), ("$r", round), ("$k", kind)));
+
+    /// <summary>Records a result unless the task already has one; returns the row that stands (the first).</summary>
+    public UpdateRow InsertUpdate(UpdateRow u) => db.Write((c, t) =>
+    {
+        c.Exec($"INSERT OR IGNORE INTO updates ({UpdateColumns}) VALUES ($id, $run, $r, $k, $s, $d, $n, $e, $m, $o, $why, $t)", t,
+            ("$id", u.TaskId), ("$run", u.RunId), ("$r", u.Round), ("$k", u.Kind), ("$s", u.SiteId), ("$d", u.Digest), ("$n", u.SizeBytes),
+            ("$e", u.Examples), ("$m", u.MetricsJson), ("$o", u.Outcome), ("$why", u.Reason), ("$t", u.ReceivedMs));
+        return c.Query($"SELECT {UpdateColumns} FROM updates WHERE task_id = $id", MapUpdate, t, ("$id", u.TaskId)).Single();
+    });
+
+    private static TaskRow MapTask(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6));
+
+    private static UpdateRow MapUpdate(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4),
+        r.GetString(5), r.GetInt64(6), r.GetInt64(7), r.GetString(8), r.GetString(9), r.GetString(10), r.GetInt64(11));
+}

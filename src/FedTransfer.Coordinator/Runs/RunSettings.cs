@@ -1,0 +1,72 @@
+using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Strategies;
+
+namespace FedTransfer.Coordinator.Runs;
+
+/// <summary>A run's validated settings, parsed from (and normalised back into) a StartRunRequest.</summary>
+internal sealed record RunSettings(
+    int Rounds,
+    string Strategy,
+    IReadOnlyDictionary<string, string> StrategySettings,
+    double Fraction,
+    int MinSites,
+    TimeSpan RoundTimeout,
+    int EvalEvery,
+    TrainConfig Train)
+{
+    /// <summary>The sampling part, as the strategy wants it.</summary>
+    public RoundSettings Round => new(Fraction, MinSites, Train);
+
+    /// <summary>Whether an evaluation follows train round <paramref name="round"/>.</summary>
+    public bool EvaluatesAfter(int round) => EvalEvery > 0 && (round % EvalEvery == 0 || round == Rounds);
+
+    /// <summary>Validates a request; defaults: strategy fedavg, fraction 1, seed 0.</summary>
+    /// <exception cref="ArgumentException">One line naming the field, its allowed range and the value given.</exception>
+    public static RunSettings Parse(StartRunRequest r)
+    {
+        Require(r.Rounds is >= 1 and <= 10_000, $"rounds must be between 1 and 10000, got {r.Rounds}");
+        var fraction = r.Fraction == 0 ? 1.0 : r.Fraction;
+        Require(fraction is > 0 and <= 1, $"fraction must be in (0, 1], got {r.Fraction}");
+        Require(r.MinSites >= 1, $"min_sites must be at least 1, got {r.MinSites}");
+        Require(r.RoundTimeoutSeconds is >= 1 and <= 86_400, $"round_timeout_seconds must be between 1 and 86400, got {r.RoundTimeoutSeconds}");
+        Require(r.EvalEvery >= 0, $"eval_every must be 0 (never) or positive, got {r.EvalEvery}");
+        var h = r.HyperParameters ?? throw new ArgumentException("hyper_parameters must be set (epochs, batch_size, learning_rate)");
+        Require(h.Epochs >= 1, $"hyper_parameters.epochs must be at least 1, got {h.Epochs}");
+        Require(h.BatchSize >= 1, $"hyper_parameters.batch_size must be at least 1, got {h.BatchSize}");
+        Require(h.LearningRate > 0 && double.IsFinite(h.LearningRate), $"hyper_parameters.learning_rate must be a positive number, got {h.LearningRate}");
+        Require(h.FedproxMu >= 0 && double.IsFinite(h.FedproxMu), $"hyper_parameters.fedprox_mu must be 0 or positive, got {h.FedproxMu}");
+        var strategy = StrategyRegistry.Create(r.Strategy, r.StrategySettings); // throws on unknown names or settings
+        return new RunSettings(r.Rounds, strategy.Name, new Dictionary<string, string>(r.StrategySettings), fraction, r.MinSites,
+            TimeSpan.FromSeconds(r.RoundTimeoutSeconds), r.EvalEvery,
+            new TrainConfig(h.Epochs, h.BatchSize, h.LearningRate, h.FedproxMu, h.Seed));
+    }
+
+    /// <summary>The normalised request to store (defaults filled in), so a restarted coordinator reads the same settings.</summary>
+    public StartRunRequest ToRequest(string federationId)
+    {
+        var request = new StartRunRequest
+        {
+            FederationId = federationId,
+            Rounds = Rounds,
+            Strategy = Strategy,
+            Fraction = Fraction,
+            MinSites = MinSites,
+            RoundTimeoutSeconds = (int)RoundTimeout.TotalSeconds,
+            EvalEvery = EvalEvery,
+            HyperParameters = new HyperParameters
+            {
+                Epochs = Train.Epochs, BatchSize = Train.BatchSize, LearningRate = Train.LearningRate, FedproxMu = Train.FedProxMu, Seed = Train.Seed,
+            },
+        };
+        foreach (var (key, value) in StrategySettings) request.StrategySettings[key] = value;
+        return request;
+    }
+
+    /// <summary>Creates the strategy these settings name.</summary>
+    public IStrategy CreateStrategy() => StrategyRegistry.Create(Strategy, StrategySettings);
+
+    private static void Require(bool ok, string message)
+    {
+        if (!ok) throw new ArgumentException(message);
+    }
+}

@@ -1,0 +1,156 @@
+using System.Security.Cryptography;
+using System.Text;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Coordinator.Artifacts;
+using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Runs;
+using FedTransfer.Rpc;
+using FedTransfer.Torch.Serialization;
+using Google.Protobuf;
+using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
+
+namespace FedTransfer.Coordinator;
+
+/// <summary>Federations, runs, status and export.</summary>
+internal sealed partial class AdminEndpoint
+{
+    private Task<FederationInfo> CreateFederationAsync(CreateFederationRequest request)
+    {
+        var name = request.Name.Trim();
+        if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > 128) throw Invalid("name must be 1..128 bytes");
+        if (request.AdapterSpec.Trim().Length == 0) throw Invalid("adapter_spec must be set, e.g. lora:r=8,alpha=16,targets=attn.qkv");
+        RequireStored(request.BackboneDigest, "backbone_digest");
+        RequireStored(request.InitialAdapterDigest, "initial_adapter_digest");
+        ReadHeader(request.BackboneDigest, "the backbone");
+        var trainable = TrainableOf(request.InitialAdapterDigest);
+        var row = new FederationRow("fed-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, request.BackboneDigest,
+            request.AdapterSpec.Trim(), request.TaskSpec.Trim(), request.InitialAdapterDigest, NowMs);
+        var stored = catalog.AddFederation(row);
+        if (stored.FederationId != row.FederationId && (stored.BackboneDigest, stored.AdapterSpec, stored.TaskSpec, stored.InitialAdapterDigest) !=
+            (row.BackboneDigest, row.AdapterSpec, row.TaskSpec, row.InitialAdapterDigest))
+            throw new RpcException(StatusCode.AlreadyExists, $"a federation named '{name}' already exists with different settings ({stored.FederationId}); choose another name");
+        return Task.FromResult(ToInfo(stored, trainable));
+    }
+
+    private Task<RunInfo> StartRunAsync(StartRunRequest request)
+    {
+        var federation = catalog.FindFederation(request.FederationId)
+            ?? throw new RpcException(StatusCode.NotFound, $"no federation '{request.FederationId}'; create it first (CreateFederation)");
+        RunSettings settings;
+        try
+        {
+            settings = RunSettings.Parse(request);
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid(e.Message);
+        }
+        var initial = store.Get(federation.InitialAdapterDigest);
+        var run = new RunRow("run-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), federation.FederationId, RowValues.Running,
+            settings.ToRequest(federation.FederationId).ToByteArray(), 0, initial.Digest, "", NowMs);
+        runs.Insert(run, initial.SizeBytes);
+        orchestrator.Start(run.RunId);
+        return Task.FromResult(ToInfo(run));
+    }
+
+    private StatusResponse Status(GetStatusRequest request)
+    {
+        var response = new StatusResponse { CoordinatorVersion = FederationEndpoint.Version };
+        foreach (var (site, lastSeen) in sites.All())
+        {
+            response.Sites.Add(new SiteInfo
+            {
+                SiteId = site.SiteId, DisplayName = site.DisplayName, SoftwareVersion = site.SoftwareVersion, Device = site.Device,
+                ExampleCounts = new ExampleCounts { Train = site.TrainExamples, Validation = site.ValidationExamples },
+                State = sites.IsOnline(site.SiteId) ? SiteState.Online : SiteState.Offline,
+                LastSeenUnixMs = lastSeen, JoinedUnixMs = site.JoinedMs,
+            });
+        }
+        foreach (var federation in catalog.Federations()) response.Federations.Add(ToInfo(federation, null));
+        var all = runs.All().Where(r => request.RunId.Length == 0 || r.RunId == request.RunId).ToArray();
+        if (request.RunId.Length > 0 && all.Length == 0) throw new RpcException(StatusCode.NotFound, $"no run '{request.RunId}'");
+        foreach (var run in all) response.Runs.Add(ToInfo(run));
+        return response;
+    }
+
+    private async Task<ArtifactRef> ExportAsync(ExportModelRequest request, CancellationToken ct)
+    {
+        var run = runs.Find(request.RunId) ?? throw new RpcException(StatusCode.NotFound, $"no run '{request.RunId}'");
+        var round = request.Round == 0 ? run.CompletedRounds : request.Round;
+        var adapter = runs.AdapterVersion(run.RunId, round)
+            ?? throw new RpcException(StatusCode.NotFound, $"run {run.RunId} has no global adapter for round {round} (completed rounds: {run.CompletedRounds})");
+        if (request.Kind != ExportKind.Merged) return ProtoMapping.ToRef(adapter.Digest, adapter.SizeBytes);
+
+        // Backbone + adapter in one state_dict; an adapter tensor with a backbone name (a new task head) replaces it.
+        var federation = catalog.FindFederation(run.FederationId)!;
+        var backbone = SafeTensors.Read(await store.ReadAllVerifiedAsync(federation.BackboneDigest, ct).ConfigureAwait(false), "backbone");
+        var tensors = SafeTensors.Read(await store.ReadAllVerifiedAsync(adapter.Digest, ct).ConfigureAwait(false), "adapter").Tensors;
+        var names = tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        var metadata = new Dictionary<string, string>
+        {
+            ["fedtransfer.adapter_spec"] = federation.AdapterSpec, ["fedtransfer.task_spec"] = federation.TaskSpec,
+            ["fedtransfer.run"] = run.RunId, ["fedtransfer.round"] = round.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        };
+        var merged = SafeTensors.Serialize(backbone.Tensors.Where(t => !names.Contains(t.Name)).Concat(tensors), metadata);
+        var info = await store.PutAsync(merged, ct).ConfigureAwait(false);
+        catalog.AddArtifact(new ArtifactRow(info.Digest, info.SizeBytes, ProtoMapping.SafetensorsMediaType, $"{run.RunId}-round{round}-merged.safetensors", NowMs));
+        return ProtoMapping.ToRef(info);
+    }
+
+    private void RequireStored(string digest, string field)
+    {
+        if (!Sha256Digest.IsValid(digest)) throw Invalid($"{field} must be a SHA-256 digest (64 lowercase hex characters)");
+        if (!store.Exists(digest)) throw new RpcException(StatusCode.NotFound, $"{field} {digest} is not stored; upload it first (UploadArtifact)");
+    }
+
+    private SafeTensorsHeader ReadHeader(string digest, string what)
+    {
+        try
+        {
+            using var stream = store.OpenRead(digest);
+            return SafeTensors.ReadHeader(stream, what);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw Invalid($"{what} ({digest[..12]}…) is not a valid safetensors file: {e.Message}");
+        }
+    }
+
+    private TrainableSet TrainableOf(string initialAdapterDigest)
+    {
+        try
+        {
+            return TrainableSet.FromHeader(ReadHeader(initialAdapterDigest, "the initial adapter"));
+        }
+        catch (ArgumentException e)
+        {
+            throw Invalid($"the initial adapter cannot be the trainable set: {e.Message}");
+        }
+    }
+
+    private FederationInfo ToInfo(FederationRow row, TrainableSet? trainable)
+    {
+        var info = new FederationInfo
+        {
+            FederationId = row.FederationId, Name = row.Name, AdapterSpec = row.AdapterSpec, TaskSpec = row.TaskSpec, CreatedUnixMs = row.CreatedMs,
+            Backbone = ProtoMapping.ToRef(row.BackboneDigest, store.TryGetSize(row.BackboneDigest) ?? 0),
+            InitialAdapter = ProtoMapping.ToRef(row.InitialAdapterDigest, store.TryGetSize(row.InitialAdapterDigest) ?? 0),
+        };
+        trainable ??= store.Exists(row.InitialAdapterDigest) ? TrainableOf(row.InitialAdapterDigest) : null;
+        if (trainable is not null) info.Trainable = ProtoMapping.ToMessage(trainable);
+        return info;
+    }
+
+    private RunInfo ToInfo(RunRow row)
+    {
+        var current = runs.AdapterVersion(row.RunId, row.CompletedRounds);
+        var settings = StartRunRequest.Parser.ParseFrom(row.Settings);
+        return new RunInfo
+        {
+            RunId = row.RunId, FederationId = row.FederationId, Rounds = settings.Rounds, CompletedRounds = row.CompletedRounds,
+            State = row.State switch { RowValues.Running => RunState.Running, RowValues.Finished => RunState.Finished, RowValues.Failed => RunState.Failed, _ => RunState.Unspecified },
+            CurrentAdapter = current is { } c ? ProtoMapping.ToRef(c.Digest, c.SizeBytes) : null,
+            FailureReason = row.FailureReason, CreatedUnixMs = row.CreatedMs, Settings = settings,
+        };
+    }
+}

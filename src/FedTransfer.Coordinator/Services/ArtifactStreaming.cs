@@ -1,0 +1,36 @@
+using FedTransfer.Contracts.V1;
+using FedTransfer.Coordinator.Artifacts;
+using FedTransfer.Rpc;
+using Google.Protobuf;
+
+namespace FedTransfer.Coordinator;
+
+/// <summary>Answers a FetchArtifactRequest with a stream of chunks (shared by Federation.FetchArtifact and Admin.DownloadArtifact).</summary>
+internal static class ArtifactStreaming
+{
+    public static async Task SendAsync(ArtifactStore store, FetchArtifactRequest request, int defaultChunkSize, IServerStreamWriter<ArtifactChunk> writer, CancellationToken cancellationToken)
+    {
+        if (!Sha256Digest.IsValid(request.Digest))
+            throw new RpcException(StatusCode.InvalidArgument, $"digest must be 64 lowercase hex characters (SHA-256), got '{Shorten(request.Digest)}'");
+        int chunkSize;
+        try
+        {
+            chunkSize = ArtifactChunking.Resolve(request.ChunkSizeBytes, defaultChunkSize);
+        }
+        catch (ArgumentOutOfRangeException e)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, e.Message.Split(Environment.NewLine)[0]);
+        }
+        var size = store.TryGetSize(request.Digest)
+            ?? throw new RpcException(StatusCode.NotFound, $"no artifact with digest {request.Digest} is stored");
+        if (request.Offset < 0 || request.Offset > size)
+            throw new RpcException(StatusCode.OutOfRange, $"offset {request.Offset} is outside the artifact's {size} bytes; resume from 0..{size}");
+        await foreach (var (offset, data, total) in store.ReadChunksAsync(request.Digest, request.Offset, chunkSize, cancellationToken).ConfigureAwait(false))
+        {
+            var chunk = new ArtifactChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(data), TotalBytes = total, Digest = request.Digest };
+            await writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private static string Shorten(string text) => text.Length <= 80 ? text : text[..80] + "...";
+}

@@ -1,0 +1,182 @@
+using System.Text;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Coordinator.Artifacts;
+using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Runs;
+using FedTransfer.Coordinator.Sites;
+using FedTransfer.Federation.Strategies;
+using FedTransfer.Federation.Updates;
+using FedTransfer.Rpc;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace FedTransfer.Coordinator;
+
+/// <summary>
+/// Federation.PushResult: receives a result (header, then payload chunks) into the artifact store with size and SHA-256
+/// checked, validates it against the run's trainable set, applies it to the open round (where a valid train update
+/// joins the streaming FedAvg aggregate) and records it. Idempotent by task id: a repeated push gets the first receipt.
+/// Transport problems are gRPC errors (the site may retry); content problems are a REJECTED receipt (final).
+/// </summary>
+internal sealed class ResultIntake(
+    SiteDirectory sites, TaskStore tasks, RunStore runs, RunRegistry registry, ArtifactStore store, TaskMailbox mailbox,
+    RunEventHub events, IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<ResultIntake> log)
+{
+    private const int MaxMetrics = 64;
+    private const int MaxMetricKeyBytes = 64;
+    private readonly KeyedLock _taskLocks = new();
+
+    public async Task<Receipt> PushAsync(IAsyncEnumerable<PushResultRequest> requests, ServerCallContext context)
+    {
+        var ct = context.CancellationToken;
+        await using var messages = requests.GetAsyncEnumerator(ct);
+        if (!await messages.MoveNextAsync().ConfigureAwait(false) || messages.Current.PartCase != PushResultRequest.PartOneofCase.Header)
+            throw new RpcException(StatusCode.InvalidArgument, "the first PushResult message must be the header (task id, round, example count, payload size and SHA-256)");
+        var header = messages.Current.Header;
+        var siteId = sites.RequireSession(header.SessionId, context);
+        var task = tasks.Find(header.TaskId)
+            ?? throw new RpcException(StatusCode.NotFound, $"unknown task_id '{header.TaskId}'; only tasks from PullTask can be answered");
+        if (task.SiteId != siteId)
+            throw new RpcException(StatusCode.PermissionDenied, $"task {task.TaskId} was given to another site");
+        if (header.Round != task.Round)
+            throw new RpcException(StatusCode.InvalidArgument, $"header round {header.Round} does not match task {task.TaskId}'s round {task.Round}");
+        CheckPayloadDeclaration(header, task);
+
+        using var _ = await _taskLocks.AcquireAsync(task.TaskId, ct).ConfigureAwait(false);
+        if (tasks.FindUpdate(task.TaskId) is { } first)
+        {
+            // Already answered (a retry after a lost receipt, or a coordinator restart): the first result stands.
+            while (await messages.MoveNextAsync().ConfigureAwait(false)) { }
+            return ToReceipt(first, duplicate: true);
+        }
+        var payload = await ReceivePayloadAsync(messages, header, ct).ConfigureAwait(false);
+        var row = Record(task, header, payload);
+        mailbox.Withdraw(task.TaskId);
+        events.Publish(task.RunId, e =>
+        {
+            e.SiteUpdate = new SiteUpdateReceived
+            {
+                Round = row.Round, SiteId = row.SiteId, TaskId = row.TaskId, Outcome = ProtoMapping.ToOutcome(row.Outcome),
+                Reason = row.Reason, ExampleCount = row.Examples, PayloadBytes = row.SizeBytes,
+            };
+            e.SiteUpdate.Metrics.Add(ProtoMapping.ParseMetrics(row.MetricsJson));
+        });
+        CoordinatorLog.ResultRecorded(log, row.RunId, row.Outcome, row.SiteId, row.Round, row.TaskId, row.SizeBytes, row.Examples, row.Reason);
+        return ToReceipt(row, duplicate: false);
+    }
+
+    private void CheckPayloadDeclaration(ResultHeader header, TaskRow task)
+    {
+        if (task.Kind == RowValues.Train)
+        {
+            if (header.PayloadEncoding != PayloadEncoding.Safetensors)
+                throw new RpcException(StatusCode.InvalidArgument, $"a train result must carry a SAFETENSORS payload, got {header.PayloadEncoding}");
+            if (header.PayloadTotalBytes <= 0 || header.PayloadTotalBytes > options.Value.MaxUpdateBytes)
+                throw new RpcException(header.PayloadTotalBytes > 0 ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument,
+                    $"payload_total_bytes must be between 1 and {options.Value.MaxUpdateBytes}, got {header.PayloadTotalBytes}");
+            if (!Sha256Digest.IsValid(header.PayloadSha256))
+                throw new RpcException(StatusCode.InvalidArgument, "payload_sha256 must be the payload's SHA-256 as 64 lowercase hex characters");
+        }
+        else if (header.PayloadEncoding is not (PayloadEncoding.None or PayloadEncoding.Unspecified) || header.PayloadTotalBytes != 0)
+        {
+            throw new RpcException(StatusCode.InvalidArgument, "an evaluate result carries metrics only: payload_encoding NONE and payload_total_bytes 0");
+        }
+    }
+
+    private async Task<ArtifactInfo?> ReceivePayloadAsync(IAsyncEnumerator<PushResultRequest> messages, ResultHeader header, CancellationToken ct)
+    {
+        if (header.PayloadTotalBytes == 0)
+        {
+            if (await messages.MoveNextAsync().ConfigureAwait(false))
+                throw new RpcException(StatusCode.InvalidArgument, "payload chunks were sent but payload_total_bytes is 0");
+            return null;
+        }
+        await using var writer = store.BeginWrite(header.PayloadTotalBytes);
+        while (await messages.MoveNextAsync().ConfigureAwait(false))
+        {
+            var message = messages.Current;
+            if (message.PartCase != PushResultRequest.PartOneofCase.Chunk)
+                throw new RpcException(StatusCode.InvalidArgument, "only payload chunks may follow the header");
+            if (message.Chunk.Length is 0 or > ArtifactChunking.MaxChunkBytes)
+                throw new RpcException(StatusCode.InvalidArgument, $"each payload chunk must hold 1..{ArtifactChunking.MaxChunkBytes} bytes, got {message.Chunk.Length}");
+            try
+            {
+                await writer.WriteAsync(message.Chunk.Memory, ct).ConfigureAwait(false);
+            }
+            catch (ArtifactIntegrityException)
+            {
+                throw new RpcException(StatusCode.InvalidArgument, $"the payload is longer than the declared {header.PayloadTotalBytes} bytes");
+            }
+        }
+        try
+        {
+            return await writer.CommitAsync(header.PayloadSha256, header.PayloadTotalBytes, ct).ConfigureAwait(false);
+        }
+        catch (ArtifactIntegrityException e)
+        {
+            throw new RpcException(StatusCode.DataLoss, e.Message);
+        }
+    }
+
+    private UpdateRow Record(TaskRow task, ResultHeader header, ArtifactInfo? payload)
+    {
+        var run = registry.Get(task.RunId);
+        var metrics = new Dictionary<string, double>(header.Metrics);
+        var check = Check(run, task, header.ExampleCount, metrics, payload);
+        var trainResult = task.Kind == RowValues.Train && payload is not null
+            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, () => store.OpenRead(payload.Digest))
+            : (Func<SiteTrainResult>?)null;
+        var row = new UpdateRow(task.TaskId, task.RunId, task.Round, task.Kind, task.SiteId, payload?.Digest ?? "", payload?.SizeBytes ?? 0,
+            header.ExampleCount, ProtoMapping.MetricsJson(metrics), "", "", clock.GetUtcNow().ToUnixTimeMilliseconds());
+        var active = run.Active;
+        if (active is not null && active.Round == task.Round && active.Kind == task.Kind)
+        {
+            lock (active.Gate)
+            {
+                var (outcome, reason) = active.Apply(task.SiteId, check, trainResult);
+                return tasks.InsertUpdate(row with { Outcome = outcome, Reason = reason });
+            }
+        }
+        if (runs.Find(task.RunId)?.State == RowValues.Running && runs.FindRound(task.RunId, task.Round, task.Kind)?.State == RowValues.Open)
+            throw new RpcException(StatusCode.Unavailable, $"round {task.Round} of run {task.RunId} is being reopened after a restart; retry in a moment");
+        return check.IsValid
+            ? tasks.InsertUpdate(row with { Outcome = RowValues.Late, Reason = $"round {task.Round} had already closed; the result is recorded but not used" })
+            : tasks.InsertUpdate(row with { Outcome = RowValues.Rejected, Reason = check.Reason! });
+    }
+
+    private UpdateCheck Check(RunContext run, TaskRow task, long examples, IReadOnlyDictionary<string, double> metrics, ArtifactInfo? payload)
+    {
+        var check = UpdateValidator.CheckExampleCount(examples);
+        if (!check.IsValid) return check;
+        check = CheckMetrics(metrics);
+        if (!check.IsValid || task.Kind != RowValues.Train) return check;
+        using var stream = store.OpenRead(payload!.Digest);
+        return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
+    }
+
+    private static UpdateCheck CheckMetrics(IReadOnlyDictionary<string, double> metrics)
+    {
+        if (metrics.Count > MaxMetrics) return UpdateCheck.Reject($"at most {MaxMetrics} metrics are accepted, got {metrics.Count}");
+        foreach (var (key, value) in metrics)
+        {
+            if (key.Length == 0 || Encoding.UTF8.GetByteCount(key) > MaxMetricKeyBytes)
+                return UpdateCheck.Reject($"metric names must be 1..{MaxMetricKeyBytes} bytes, got '{key}'");
+            if (!double.IsFinite(value)) return UpdateCheck.Reject($"metric '{key}' is {value}: metrics must be finite");
+        }
+        return UpdateCheck.Valid;
+    }
+
+    private static Receipt ToReceipt(UpdateRow row, bool duplicate) => new()
+    {
+        TaskId = row.TaskId,
+        SiteId = row.SiteId,
+        RunId = row.RunId,
+        Round = row.Round,
+        Outcome = ProtoMapping.ToOutcome(row.Outcome),
+        Reason = row.Reason,
+        PayloadSha256 = row.Digest,
+        PayloadBytes = row.SizeBytes,
+        ReceivedUnixMs = row.ReceivedMs,
+        Duplicate = duplicate,
+    };
+}

@@ -1,0 +1,51 @@
+using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Tests.Support;
+
+namespace FedTransfer.Coordinator.Tests.Persistence;
+
+public class CoordinatorDatabaseTests
+{
+    [Fact]
+    public void Open_NewFile_IsAtCurrentSchemaVersion_AndReopeningKeepsData()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "state", "coordinator.db");
+        new SiteStore(new CoordinatorDatabase(path)).Upsert(new SiteRow("s", "S", "1", "cpu", 1, 2, "sess", 3, 4));
+
+        var reopened = new CoordinatorDatabase(path);
+
+        Assert.Equal(Schema.CurrentVersion, reopened.Version());
+        Assert.Equal("s", Assert.Single(new SiteStore(reopened).All()).SiteId);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public void Open_NewerSchema_RefusesWithAClearMessage()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "coordinator.db");
+        var db = new CoordinatorDatabase(path);
+        db.Write((c, t) => c.Exec("UPDATE schema_version SET version = 99", t));
+
+        var e = Assert.Throws<InvalidOperationException>(() => new CoordinatorDatabase(path));
+
+        Assert.Contains("schema version 99", e.Message);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
+    public void Write_Exception_RollsBack()
+    {
+        using var temp = new TempDirectory();
+        var db = new CoordinatorDatabase(Path.Combine(temp.Path, "coordinator.db"));
+
+        Assert.Throws<InvalidOperationException>(() => db.Write((c, t) =>
+        {
+            c.Exec("INSERT INTO artifacts (digest, size_bytes, media_type, name, created_ms) VALUES ('d', 1, 'm', 'n', 1)", t);
+            throw new InvalidOperationException("boom");
+        }));
+
+        Assert.Null(new CatalogStore(db).FindArtifact("d"));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}

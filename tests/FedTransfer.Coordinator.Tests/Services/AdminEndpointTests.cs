@@ -1,0 +1,146 @@
+using FedTransfer.Contracts;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Coordinator.Tests.Support;
+using FedTransfer.Rpc;
+using FedTransfer.Torch;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Coordinator.Tests.Services;
+
+public sealed class AdminEndpointTests : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private TestCoordinator _coordinator = null!;
+    private GrpcChannel Channel => _coordinator.Channel;
+
+    public async Task InitializeAsync() => _coordinator = await TestCoordinator.StartAsync(_temp.Path);
+
+    public async Task DisposeAsync()
+    {
+        await _coordinator.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public async Task Upload_SameBytesTwice_SameDigest_AndDeclaredDigestIsChecked()
+    {
+        var bytes = Tensors.Bytes(Tensors.Random(1));
+
+        var first = await AdminClient.UploadAsync(Channel, bytes);
+        var second = await AdminClient.UploadAsync(Channel, bytes, sha: first.Digest);
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => AdminClient.UploadAsync(Channel, bytes, sha: new string('b', 64)));
+
+        Assert.Equal(first.Digest, second.Digest);
+        Assert.Equal(bytes.Length, first.SizeBytes);
+        Assert.Equal(StatusCode.DataLoss, wrong.Status);
+    }
+
+    [Fact]
+    public async Task CreateFederation_ReportsTrainableSet_AndIsIdempotentByName()
+    {
+        var initial = Tensors.Bytes(Tensors.Random(1));
+
+        var created = await AdminClient.CreateFederationAsync(Channel, initial, "fed-a");
+        var again = await AdminClient.CreateFederationAsync(Channel, initial, "fed-a");
+        var different = await Assert.ThrowsAsync<RpcException>(() => AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(2)), "fed-a"));
+
+        Assert.Equal(created.FederationId, again.FederationId);
+        Assert.Equal(["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "head.bias", "head.weight"], created.Trainable.Tensors.Select(t => t.Name));
+        Assert.Equal(4 * 24 + 72 * 4 + 5 + 5 * 24, created.Trainable.ParameterCount);
+        Assert.Equal(StatusCode.AlreadyExists, different.Status);
+    }
+
+    [Fact]
+    public async Task CreateFederation_BadArtifacts_AreRejectedClearly()
+    {
+        var backbone = await AdminClient.UploadAsync(Channel, Tensors.Bytes(Tensors.Random(9)));
+        var integer = await AdminClient.UploadAsync(Channel, Tensors.Bytes([TensorRecord.Create<long>("steps", [1L], 1)]));
+        var garbage = await AdminClient.UploadAsync(Channel, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+        Task<FederationInfo> Create(string adapter) => Channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        {
+            Name = "x" + adapter[..6], BackboneDigest = backbone.Digest, AdapterSpec = "lora:r=4", InitialAdapterDigest = adapter,
+        });
+
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Create(new string('c', 64)));
+        var intAdapter = await Assert.ThrowsAsync<RpcException>(() => Create(integer.Digest));
+        var notSafetensors = await Assert.ThrowsAsync<RpcException>(() => Create(garbage.Digest));
+
+        Assert.Equal(StatusCode.NotFound, missing.Status);
+        Assert.Contains("upload it first", missing.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, intAdapter.Status);
+        Assert.Contains("'steps'", intAdapter.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, notSafetensors.Status);
+        Assert.Contains("not a valid safetensors file", notSafetensors.Detail);
+    }
+
+    [Theory]
+    [InlineData(0, "fedavg", "", "rounds must be between 1 and 10000")]
+    [InlineData(3, "fedyogi", "", "unknown strategy 'fedyogi'")]
+    [InlineData(3, "fedavg", "server_learning_rate", "unknown fedavg setting 'server_learning_rate'")]
+    public async Task StartRun_InvalidSettings_AreInvalidArgument(int rounds, string strategy, string setting, string expected)
+    {
+        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)));
+        var request = new StartRunRequest
+        {
+            FederationId = federation.FederationId, Rounds = rounds, Strategy = strategy, MinSites = 1, RoundTimeoutSeconds = 10,
+            HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 8, LearningRate = 0.1 },
+        };
+        if (setting.Length > 0) request.StrategySettings[setting] = "1";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.UnaryAsync(AdminService.StartRun, request));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Contains(expected, error.Detail);
+    }
+
+    [Fact]
+    public async Task GetStatus_ListsSitesFederationsAndRuns()
+    {
+        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)));
+        using var site = await FakeSite.JoinAsync(_coordinator.Address, "clinic", 120, 30);
+        var run = await AdminClient.StartRunAsync(Channel, federation.FederationId, rounds: 2, minSites: 1);
+
+        var status = await Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest());
+
+        var listed = Assert.Single(status.Sites);
+        Assert.Equal((site.SiteId, SiteState.Online, 120L, 30L), (listed.SiteId, listed.State, listed.ExampleCounts.Train, listed.ExampleCounts.Validation));
+        Assert.Equal(federation.FederationId, Assert.Single(status.Federations).FederationId);
+        var runInfo = Assert.Single(status.Runs);
+        Assert.Equal((run.RunId, RunState.Running, 2), (runInfo.RunId, runInfo.State, runInfo.Rounds));
+        Assert.Equal(federation.InitialAdapter.Digest, runInfo.CurrentAdapter.Digest);
+    }
+
+    [Fact]
+    public async Task Export_AdapterAndMerged()
+    {
+        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)));
+        var run = await AdminClient.StartRunAsync(Channel, federation.FederationId, rounds: 1, minSites: 1);
+
+        var adapter = await Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Adapter });
+        var merged = await Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Merged });
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Round = 5 }));
+
+        Assert.Equal(federation.InitialAdapter.Digest, adapter.Digest);
+        var file = SafeTensors.Read(await AdminClient.DownloadAsync(Channel, merged.Digest));
+        Assert.Equal(["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "blocks.0.attn.qkv.weight", "head.bias", "head.weight"], file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal("lora:r=4,alpha=8,targets=attn.qkv", file.Metadata["fedtransfer.adapter_spec"]);
+        Assert.Equal(StatusCode.NotFound, missing.Status);
+    }
+
+    [Fact]
+    public async Task AdminToken_WhenConfigured_IsRequired()
+    {
+        using var temp = new TempDirectory();
+        await using var secured = await TestCoordinator.StartAsync(temp.Path, new Dictionary<string, string?> { ["Coordinator:AdminToken"] = "s3cret" });
+
+        var denied = await Assert.ThrowsAsync<RpcException>(() => secured.Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest()));
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => secured.Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(),
+            new CallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer nope" } }));
+        var allowed = await secured.Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(),
+            new CallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer s3cret" } });
+
+        Assert.Equal(StatusCode.Unauthenticated, denied.Status);
+        Assert.Equal(StatusCode.Unauthenticated, wrong.Status);
+        Assert.Empty(allowed.Runs);
+    }
+}

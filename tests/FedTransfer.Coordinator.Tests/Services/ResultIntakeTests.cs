@@ -1,0 +1,132 @@
+using FedTransfer.Contracts.V1;
+using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Tests.Runs;
+using FedTransfer.Coordinator.Tests.Support;
+using FedTransfer.Rpc;
+using FedTransfer.Torch;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Coordinator.Tests.Services;
+
+public sealed class ResultIntakeTests : IAsyncLifetime
+{
+    private readonly TempDirectory _temp = new();
+    private TestCoordinator _coordinator = null!;
+    private readonly IReadOnlyList<TensorRecord> _initial = Tensors.Random(1);
+    private readonly List<FakeSite> _sites = [];
+
+    public async Task InitializeAsync() => _coordinator = await TestCoordinator.StartAsync(_temp.Path);
+
+    public async Task DisposeAsync()
+    {
+        foreach (var site in _sites) site.Dispose();
+        await _coordinator.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    private async Task<(RunInfo Run, List<(FakeSite Site, TrainTask Task)> Tasks)> StartRoundAsync(int siteCount, int minSites, int timeoutSeconds = 60)
+    {
+        var federation = await AdminClient.CreateFederationAsync(_coordinator.Channel, Tensors.Bytes(_initial));
+        for (var i = 0; i < siteCount; i++) _sites.Add(await FakeSite.JoinAsync(_coordinator.Address, $"site-{i}", 100 + 10 * i));
+        var run = await AdminClient.StartRunAsync(_coordinator.Channel, federation.FederationId, rounds: 1, minSites, roundTimeoutSeconds: timeoutSeconds);
+        var tasks = new List<(FakeSite, TrainTask)>();
+        foreach (var site in _sites) tasks.Add((site, await site.NextTrainAsync()));
+        return (run, tasks);
+    }
+
+    [Fact]
+    public async Task DuplicateUpload_AcceptedOnceAndCountedOnce()
+    {
+        var (run, tasks) = await StartRoundAsync(2, 2);
+        var deltaA = Tensors.Random(10, 0.1f);
+        var deltaB = Tensors.Random(11, 0.1f);
+
+        var first = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 40, Tensors.Bytes(deltaA));
+        var again = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 40, Tensors.Bytes(deltaA));
+        await tasks[1].Site.PushAsync(tasks[1].Task.TaskId, 1, 160, Tensors.Bytes(deltaB));
+        var status = await RunDriverTests.WaitForRoundAsync(_coordinator, run.RunId, 1);
+
+        Assert.Equal(ResultOutcome.Accepted, first.Outcome);
+        Assert.False(first.Duplicate);
+        Assert.True(again.Duplicate);
+        Assert.Equal(first.ReceivedUnixMs, again.ReceivedUnixMs);
+        Assert.Equal(ResultOutcome.Accepted, again.Outcome);
+        var global = SafeTensors.Read(await AdminClient.DownloadAsync(_coordinator.Channel, status.CurrentAdapter.Digest)).Tensors;
+        Tensors.AssertClose(Tensors.NaiveFedAvg(_initial, [(deltaA, 40), (deltaB, 160)]), global);
+    }
+
+    [Fact]
+    public async Task BadUpdates_RejectedWithReasonRecordedAndRoundProceeds()
+    {
+        var (run, tasks) = await StartRoundAsync(6, 2);
+        var good1 = Tensors.Random(20, 0.1f);
+        var good2 = Tensors.Random(21, 0.1f);
+        var wrongName = Tensors.Replace(Tensors.Random(22, 0.1f), "head.bias", t => t with { Name = "head.bias_typo" });
+        var wrongShape = Tensors.Replace(Tensors.Random(23, 0.1f), "head.weight", t => TensorRecord.FromSingles(t.Name, new float[120], DType.Float32, 24, 5));
+        var withNaN = Tensors.Replace(Tensors.Random(24, 0.1f), "blocks.0.attn.qkv.lora_b", t =>
+        {
+            var values = t.ToSingles();
+            values[17] = float.NaN;
+            return TensorRecord.FromSingles(t.Name, values, t.DType, t.Shape);
+        });
+
+        var receipts = new[]
+        {
+            await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 30, Tensors.Bytes(good1)),
+            await tasks[1].Site.PushAsync(tasks[1].Task.TaskId, 1, 70, Tensors.Bytes(good2)),
+            await tasks[2].Site.PushAsync(tasks[2].Task.TaskId, 1, 50, Tensors.Bytes(wrongName)),
+            await tasks[3].Site.PushAsync(tasks[3].Task.TaskId, 1, 50, Tensors.Bytes(wrongShape)),
+            await tasks[4].Site.PushAsync(tasks[4].Task.TaskId, 1, 50, Tensors.Bytes(withNaN)),
+            await tasks[5].Site.PushAsync(tasks[5].Task.TaskId, 1, -5, Tensors.Bytes(Tensors.Random(25, 0.1f))),
+        };
+        var status = await RunDriverTests.WaitForRoundAsync(_coordinator, run.RunId, 1);
+
+        Assert.Equal([ResultOutcome.Accepted, ResultOutcome.Accepted], receipts[..2].Select(r => r.Outcome));
+        Assert.All(receipts[2..], r => Assert.Equal(ResultOutcome.Rejected, r.Outcome));
+        Assert.Contains("'head.bias'", receipts[2].Reason);
+        Assert.Contains("'head.bias_typo'", receipts[2].Reason);
+        Assert.Contains("'head.weight' has shape [24, 5], expected [5, 24]", receipts[3].Reason);
+        Assert.Contains("'blocks.0.attn.qkv.lora_b' element 17 is NaN", receipts[4].Reason);
+        Assert.Contains("example count must be greater than 0, got -5", receipts[5].Reason);
+        var recorded = _coordinator.Get<TaskStore>().UpdatesForRound(run.RunId, 1, RowValues.Train);
+        Assert.Equal(4, recorded.Count(u => u.Outcome == RowValues.Rejected && u.Reason.Length > 0));
+        var global = SafeTensors.Read(await AdminClient.DownloadAsync(_coordinator.Channel, status.CurrentAdapter.Digest)).Tensors;
+        Tensors.AssertClose(Tensors.NaiveFedAvg(_initial, [(good1, 30), (good2, 70)]), global);
+        var events = await AdminClient.WatchToEndAsync(_coordinator.Channel, run.RunId);
+        Assert.Equal(RunEvent.EventOneofCase.RunFinished, events[^1].EventCase);
+        var completed = events.Single(e => e.EventCase == RunEvent.EventOneofCase.RoundCompleted).RoundCompleted;
+        Assert.Equal((2, 4), (completed.Accepted, completed.Rejected));
+    }
+
+    [Fact]
+    public async Task DigestMismatch_IsDataLossAndARetryIsAccepted()
+    {
+        var (_, tasks) = await StartRoundAsync(1, 1);
+        var payload = Tensors.Bytes(Tensors.Random(30, 0.1f));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, payload, declaredSha: new string('a', 64)));
+        var retry = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, payload);
+
+        Assert.Equal(StatusCode.DataLoss, error.Status);
+        Assert.Contains("send it again", error.Detail);
+        Assert.Equal(ResultOutcome.Accepted, retry.Outcome);
+    }
+
+    [Fact]
+    public async Task ProtocolErrors_GetClearStatuses()
+    {
+        var (_, tasks) = await StartRoundAsync(2, 2);
+        var payload = Tensors.Bytes(Tensors.Random(31, 0.1f));
+
+        var unknownTask = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync("task-nope", 1, 10, payload));
+        var othersTask = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[1].Task.TaskId, 1, 10, payload));
+        var wrongRound = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 2, 10, payload));
+        var noPayload = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, null));
+
+        Assert.Equal(StatusCode.NotFound, unknownTask.Status);
+        Assert.Equal(StatusCode.PermissionDenied, othersTask.Status);
+        Assert.Equal(StatusCode.InvalidArgument, wrongRound.Status);
+        Assert.Equal(StatusCode.InvalidArgument, noPayload.Status);
+        Assert.Contains("SAFETENSORS", noPayload.Detail);
+    }
+}

@@ -1,0 +1,61 @@
+using System.Runtime.CompilerServices;
+using FedTransfer.Contracts;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Rpc;
+using Google.Protobuf;
+
+namespace FedTransfer.Coordinator.Tests.Support;
+
+/// <summary>What the central team's CLI does, reduced to what tests need.</summary>
+internal static class AdminClient
+{
+    public static Task<ArtifactRef> UploadAsync(GrpcChannel channel, byte[] bytes, string name = "file.safetensors", string? sha = null, CallOptions? options = null) =>
+        channel.ClientStreamingAsync(AdminService.UploadArtifact, Parts(bytes, name, sha), options);
+
+    private static async IAsyncEnumerable<UploadArtifactRequest> Parts(byte[] bytes, string name, string? sha, [EnumeratorCancellation] CancellationToken ct = default)
+    {
+        yield return new UploadArtifactRequest { Header = new UploadHeader { TotalBytes = bytes.Length, Name = name, Sha256 = sha ?? "" } };
+        for (var offset = 0; offset < bytes.Length; offset += 1 << 20)
+            yield return new UploadArtifactRequest { Chunk = ByteString.CopyFrom(bytes, offset, Math.Min(1 << 20, bytes.Length - offset)) };
+        await Task.CompletedTask;
+    }
+
+    /// <summary>Uploads a backbone and the initial adapter and creates a federation over them.</summary>
+    public static async Task<FederationInfo> CreateFederationAsync(GrpcChannel channel, byte[] initialAdapter, string name = "demo")
+    {
+        var backbone = await UploadAsync(channel, Tensors.Bytes(Tensors.Random(99, spec: [("blocks.0.attn.qkv.weight", Torch.DType.Float32, [72, 24])])), "backbone.safetensors");
+        var adapter = await UploadAsync(channel, initialAdapter, "initial.safetensors");
+        return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        {
+            Name = name, BackboneDigest = backbone.Digest, AdapterSpec = "lora:r=4,alpha=8,targets=attn.qkv", TaskSpec = "classify:classes=5",
+            InitialAdapterDigest = adapter.Digest,
+        });
+    }
+
+    public static Task<RunInfo> StartRunAsync(GrpcChannel channel, string federationId, int rounds, int minSites, double fraction = 1.0,
+        int roundTimeoutSeconds = 60, int evalEvery = 0) =>
+        channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
+        {
+            FederationId = federationId, Rounds = rounds, Strategy = "fedavg", Fraction = fraction, MinSites = minSites,
+            RoundTimeoutSeconds = roundTimeoutSeconds, EvalEvery = evalEvery,
+            HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 16, LearningRate = 0.01, Seed = 7 },
+        });
+
+    /// <summary>Every event of the run from the start until it finishes or fails.</summary>
+    public static async Task<List<RunEvent>> WatchToEndAsync(GrpcChannel channel, string runId, TimeSpan? timeout = null)
+    {
+        var events = new List<RunEvent>();
+        await foreach (var e in channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = runId },
+            new CallOptions { Timeout = timeout ?? TimeSpan.FromSeconds(60) }))
+            events.Add(e);
+        return events;
+    }
+
+    public static async Task<byte[]> DownloadAsync(GrpcChannel channel, string digest)
+    {
+        using var buffer = new MemoryStream();
+        await foreach (var chunk in channel.ServerStreaming(AdminService.DownloadArtifact, new FetchArtifactRequest { Digest = digest }))
+            chunk.Data.WriteTo(buffer);
+        return buffer.ToArray();
+    }
+}
