@@ -20,5 +20,6 @@ internal static class FedTransferCommand
         PretrainCommand.Create(),
         FinetuneCommand.Create(),
         BenchTrainingCommand.Create(),
+        SiteCommand.Create(),
     ];
 }

@@ -1,0 +1,86 @@
+namespace FedTransfer.Site.Configuration;
+
+/// <summary>
+/// Settings of a site service, bound from the configuration section <c>Site</c> (see <c>site.appsettings.json</c>, which
+/// documents each one) and validated when the host starts.
+/// </summary>
+public sealed class SiteOptions
+{
+    /// <summary>The configuration section the options are bound from.</summary>
+    public const string SectionName = "Site";
+
+    /// <summary>The coordinator's address, e.g. <c>https://coordinator.example:7443</c>. Plain <c>http</c> only for loopback.</summary>
+    public string CoordinatorUrl { get; set; } = "http://127.0.0.1:7400";
+
+    /// <summary>The name the central team sees for this site, 1..128 UTF-8 bytes.</summary>
+    public string DisplayName { get; set; } = "";
+
+    /// <summary>Folder holding the local data: IDX image files or one CSV file. Nothing of it ever leaves the site.</summary>
+    public string DataDirectory { get; set; } = "";
+
+    /// <summary>How to read <see cref="DataDirectory"/>: auto (by the files present), idx or csv.</summary>
+    public SiteDataFormat DataFormat { get; set; } = SiteDataFormat.Auto;
+
+    /// <summary>For IDX data: original labels to keep, comma-separated (e.g. <c>5,6,7,8,9</c>), relabelled 0..n-1 in that
+    /// order so they match the task's head; empty keeps every label as it is.</summary>
+    public string ImageClasses { get; set; } = "";
+
+    /// <summary>For CSV data: the header name of the label column; every other column is a numeric feature.</summary>
+    public string CsvLabelColumn { get; set; } = "label";
+
+    /// <summary>Share of the local examples kept aside as the validation split, in (0, 1).</summary>
+    public double ValidationFraction { get; set; } = 0.2;
+
+    /// <summary>Seed of the local train/validation split; the same seed gives the same split on every start.</summary>
+    public long SplitSeed { get; set; } = 20240531;
+
+    /// <summary>Where training runs: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (CUDA when present).</summary>
+    public string Device { get; set; } = "auto";
+
+    /// <summary>CPU threads for the tensor engine; 0 keeps the engine's default.</summary>
+    public int Threads { get; set; }
+
+    /// <summary>Folder for fetched artifacts (backbone, adapters) and the receipts file. Empty: <c>.fedtransfer-cache</c> inside the data folder.</summary>
+    public string CacheDirectory { get; set; } = "";
+
+    /// <summary>How long one PullTask call may wait at the coordinator for work, in ms (0..60000).</summary>
+    public int PollMaxWaitMs { get; set; } = 20000;
+
+    /// <summary>First reconnect delay after the coordinator became unreachable, in ms.</summary>
+    public int ReconnectInitialDelayMs { get; set; } = 500;
+
+    /// <summary>Upper bound of the reconnect delay, in ms (the delay doubles up to it, with jitter).</summary>
+    public int ReconnectMaxDelayMs { get; set; } = 30000;
+
+    /// <summary>Bytes per artifact chunk asked of the coordinator (4096..3145728).</summary>
+    public int FetchChunkBytes { get; set; } = 1 << 20;
+
+    /// <summary>Architecture file of the backbone (JSON written by <c>fedtransfer pretrain</c>), used when the backbone artifact's
+    /// safetensors metadata does not carry it. Empty: the metadata must carry it.</summary>
+    public string BackboneConfigFile { get; set; } = "";
+
+    /// <summary>PEM file of this site's TLS client certificate (optional; needs <see cref="ClientKeyFile"/>).</summary>
+    public string ClientCertificateFile { get; set; } = "";
+
+    /// <summary>PEM file of the client certificate's private key.</summary>
+    public string ClientKeyFile { get; set; } = "";
+
+    /// <summary>PEM file of the certificate authority the coordinator's certificate must chain to (optional).</summary>
+    public string TrustedCaFile { get; set; } = "";
+
+    /// <summary>The folder artifacts and receipts go to, with the default applied.</summary>
+    public string ResolveCacheDirectory() => !string.IsNullOrWhiteSpace(CacheDirectory)
+        ? Path.GetFullPath(CacheDirectory)
+        : Path.Combine(Path.GetFullPath(DataDirectory), ".fedtransfer-cache");
+}
+
+/// <summary>How the site's data folder is read.</summary>
+public enum SiteDataFormat
+{
+    /// <summary>IDX when image/label IDX files are present, else CSV when a .csv file is.</summary>
+    Auto,
+    /// <summary>IDX files (the Fashion-MNIST format, optionally gzipped): <c>*-images-idx3-ubyte</c> and <c>*-labels-idx1-ubyte</c>.</summary>
+    Idx,
+    /// <summary>One CSV file with a header row, a label column and numeric feature columns.</summary>
+    Csv,
+}

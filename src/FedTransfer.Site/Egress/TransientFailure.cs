@@ -1,0 +1,19 @@
+using System.Net.Sockets;
+using FedTransfer.Rpc;
+
+namespace FedTransfer.Site.Egress;
+
+/// <summary>Which failures mean "the coordinator is away for now, try again later" rather than "this request is wrong".</summary>
+internal static class TransientFailure
+{
+    public static bool IsTransient(Exception e) => e switch
+    {
+        RpcException r => r.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted
+            || (r.Status == StatusCode.Unknown && r.InnerException is not null && IsTransient(r.InnerException)),
+        HttpRequestException or IOException or SocketException => true,
+        _ => false,
+    };
+
+    /// <summary>True when the coordinator no longer knows this site's session: join again, then retry.</summary>
+    public static bool IsSessionLost(Exception e) => e is RpcException { Status: StatusCode.Unauthenticated };
+}

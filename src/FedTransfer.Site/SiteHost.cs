@@ -1,0 +1,52 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace FedTransfer.Site;
+
+/// <summary>Builds the site's Generic Host, as <c>fedtransfer site</c> runs it.</summary>
+public static class SiteHost
+{
+    /// <summary>File name of the documented defaults shipped beside the executable.</summary>
+    public const string DefaultsFileName = "site.appsettings.json";
+
+    /// <summary>
+    /// Creates the host. Configuration, later sources winning: <see cref="DefaultsFileName"/> beside the executable, the
+    /// optional <paramref name="configFile"/>, environment variables prefixed <c>FEDTRANSFER_</c> (e.g.
+    /// <c>FEDTRANSFER_Site__DisplayName</c>), then <paramref name="args"/> such as <c>--Site:DisplayName=clinic-a</c>.
+    /// </summary>
+    /// <param name="args">Configuration overrides in command-line form.</param>
+    /// <param name="configFile">A JSON settings file, or null.</param>
+    /// <param name="configureServices">Extra registrations made before the site's own (e.g. a replacement trainer).</param>
+    public static IHost Build(IReadOnlyList<string> args, string? configFile = null, Action<IServiceCollection>? configureServices = null)
+    {
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings
+        {
+            DisableDefaults = true,
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddJsonFile(Path.Combine(AppContext.BaseDirectory, DefaultsFileName), optional: true, reloadOnChange: false);
+        if (!string.IsNullOrWhiteSpace(configFile))
+        {
+            var path = Path.GetFullPath(configFile);
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"site configuration file '{path}' does not exist; pass an existing JSON file to --config", path);
+            builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+        }
+        builder.Configuration.AddEnvironmentVariables("FEDTRANSFER_");
+        builder.Configuration.AddCommandLine([.. args]);
+
+        builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss ";
+        });
+        // Training checks for cancellation between batches, so a few seconds are enough to abandon a task cleanly.
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));
+        configureServices?.Invoke(builder.Services);
+        builder.Services.AddSiteServices(builder.Configuration);
+        return builder.Build();
+    }
+}

@@ -1,0 +1,57 @@
+using System.CommandLine;
+using FedTransfer.Cli.Commands;
+
+namespace FedTransfer.Cli.Tests.Commands;
+
+public sealed class SiteCommandTests
+{
+    [Fact]
+    public async Task Invoke_BadSettings_ExitsWithTwoAndOneLinePerSetting()
+    {
+        // Arrange
+        var root = new RootCommand { SiteCommand.Create() };
+        var error = new StringWriter();
+        var output = new StringWriter();
+
+        // Act
+        var code = await root.Parse(["site", "--name", "", "--data", "/nonexistent/fedtransfer-site", "--Site:Device=tpu", "--Site:PollMaxWaitMs=90000"])
+            .InvokeAsync(new InvocationConfiguration { Error = error, Output = output });
+
+        // Assert
+        Assert.Equal(2, code);
+        var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Contains(lines, l => l.StartsWith("fedtransfer site: Site:DisplayName:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.Contains("Site:DataDirectory: folder '/nonexistent/fedtransfer-site' does not exist", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("fedtransfer site: Site:Device:", StringComparison.Ordinal));
+        Assert.Contains(lines, l => l.StartsWith("fedtransfer site: Site:PollMaxWaitMs:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Invoke_MissingConfigFile_NamesTheFile()
+    {
+        // Arrange
+        var root = new RootCommand { SiteCommand.Create() };
+        var error = new StringWriter();
+
+        // Act
+        var code = await root.Parse(["site", "--config", "/nonexistent/site.json"]).InvokeAsync(new InvocationConfiguration { Error = error, Output = new StringWriter() });
+
+        // Assert
+        Assert.Equal(2, code);
+        Assert.Contains("/nonexistent/site.json", error.ToString());
+    }
+
+    [Fact]
+    public void Parse_ConfigurationOverrides_AreKeptAsUnmatchedTokens()
+    {
+        // Arrange
+        var root = new RootCommand { SiteCommand.Create() };
+
+        // Act
+        var result = root.Parse(["site", "--name", "clinic-a", "--Site:ValidationFraction=0.1"]);
+
+        // Assert
+        Assert.Empty(result.Errors);
+        Assert.Equal(["--Site:ValidationFraction=0.1"], result.UnmatchedTokens);
+    }
+}

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using FedTransfer.Contracts;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Rpc;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace FedTransfer.Site.Tests.Support;
+
+/// <summary>
+/// A real gRPC server on 127.0.0.1 (dynamic port) speaking the federation service with scripted answers. It records
+/// every call that reached it, so a test can prove a refused message never arrived over the wire.
+/// </summary>
+internal sealed class LoopbackCoordinator : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private LoopbackCoordinator(WebApplication app)
+    {
+        _app = app;
+        Address = new Uri(app.Urls.First());
+    }
+
+    public Uri Address { get; }
+    public ConcurrentQueue<string> Calls { get; } = new();
+    public ConcurrentQueue<(ResultHeader Header, byte[] Payload, int Chunks, int LargestChunk)> Pushes { get; } = new();
+    public ConcurrentQueue<PullTaskResponse> PullAnswers { get; } = new();
+    public ConcurrentDictionary<string, byte[]> Artifacts { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>PushResult calls to fail with UNAVAILABLE before accepting (after reading the whole stream).</summary>
+    public int PushUnavailableCount;
+
+    public static async Task<LoopbackCoordinator> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(new GrpcListenerOptions { Url = "http://127.0.0.1:0" }));
+        builder.Services.AddGrpcLayer();
+        var app = builder.Build();
+        LoopbackCoordinator? self = null;
+        app.MapGrpcService(FederationService.ServiceName, s => s
+            .Unary(FederationService.Join, (r, _) => self!.Join(r))
+            .Unary(FederationService.PullTask, (r, _) => self!.Pull())
+            .ServerStreaming(FederationService.FetchArtifact, (r, w, _) => self!.FetchAsync(r, w))
+            .ClientStreaming(FederationService.PushResult, (r, _) => self!.PushAsync(r)));
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await app.StartAsync(timeout.Token);
+        self = new LoopbackCoordinator(app);
+        return self;
+    }
+
+    private Task<JoinResponse> Join(JoinRequest request)
+    {
+        Calls.Enqueue("Join");
+        return Task.FromResult(new JoinResponse { SiteId = "site-" + request.DisplayName, SessionId = "session-1", CoordinatorVersion = "loopback" });
+    }
+
+    private Task<PullTaskResponse> Pull()
+    {
+        Calls.Enqueue("PullTask");
+        return Task.FromResult(PullAnswers.TryDequeue(out var answer) ? answer : new PullTaskResponse { Wait = new WaitInstruction { RetryAfterMs = 10 } });
+    }
+
+    private async Task FetchAsync(FetchArtifactRequest request, IServerStreamWriter<ArtifactChunk> writer)
+    {
+        Calls.Enqueue("FetchArtifact");
+        if (!Artifacts.TryGetValue(request.Digest, out var bytes)) throw new RpcException(StatusCode.NotFound, "no such artifact");
+        var size = request.ChunkSizeBytes == 0 ? 1 << 20 : request.ChunkSizeBytes;
+        for (var at = request.Offset; at < bytes.Length; at += size)
+        {
+            await writer.WriteAsync(new ArtifactChunk
+            {
+                Offset = at, TotalBytes = bytes.Length, Digest = request.Digest,
+                Data = Google.Protobuf.ByteString.CopyFrom(bytes, (int)at, (int)Math.Min(size, bytes.Length - at)),
+            });
+        }
+    }
+
+    private async Task<Receipt> PushAsync(IAsyncEnumerable<PushResultRequest> parts)
+    {
+        Calls.Enqueue("PushResult");
+        ResultHeader? header = null;
+        using var payload = new MemoryStream();
+        int chunks = 0, largest = 0;
+        await foreach (var part in parts)
+        {
+            if (part.PartCase == PushResultRequest.PartOneofCase.Header)
+            {
+                header = part.Header;
+                continue;
+            }
+            chunks++;
+            largest = Math.Max(largest, part.Chunk.Length);
+            part.Chunk.WriteTo(payload);
+        }
+        if (Interlocked.Decrement(ref PushUnavailableCount) >= 0)
+            throw new RpcException(StatusCode.Unavailable, "coordinator restarting");
+        Pushes.Enqueue((header!, payload.ToArray(), chunks, largest));
+        return new Receipt
+        {
+            TaskId = header!.TaskId, Round = header.Round, Outcome = ResultOutcome.Accepted,
+            PayloadSha256 = TestTasks.Sha256(payload.ToArray()), PayloadBytes = payload.Length,
+        };
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        await _app.StopAsync(timeout.Token);
+        await _app.DisposeAsync();
+    }
+}

@@ -1,0 +1,127 @@
+using FedTransfer.Contracts.V1;
+using FedTransfer.Rpc;
+using FedTransfer.Site.Tests.Support;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Site.Tests.Worker;
+
+public sealed class SiteTaskRunnerTests : IDisposable
+{
+    private readonly SiteRig _rig = new();
+
+    private static Task Rejoin(CancellationToken _) => Task.CompletedTask;
+
+    [Fact]
+    public async Task RunTrain_FetchesTrainsAndPushesTheDeltaThenKeepsTheReceipt()
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+
+        // Act
+        await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert
+        var request = Assert.Single(_rig.Trainer.TrainRequests);
+        Assert.Equal("backbone"u8.ToArray(), await File.ReadAllBytesAsync(request.BackbonePath));
+        Assert.Equal(["head.bias", "lora.a"], request.Trainable.Select(t => t.Name));
+        Assert.Equal(7, request.HyperParameters.Seed);
+        var (header, payload) = Assert.Single(_rig.Transport.Pushes);
+        Assert.Equal(TestTasks.Payload(TestTasks.Delta()), payload);
+        Assert.Equal(40, header.ExampleCount);
+        Assert.Equal(PayloadEncoding.Safetensors, header.PayloadEncoding);
+        Assert.Equal("task-1", Assert.Single(_rig.Receipts.ReadAll()).TaskId);
+    }
+
+    [Fact]
+    public async Task RunTrain_TrainerFails_SendsNothingAndDoesNotThrow()
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Trainer.Failure = new InvalidOperationException("adapter spec does not match");
+
+        // Act
+        await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(_rig.Transport.Pushes);
+        Assert.Empty(_rig.Receipts.ReadAll());
+    }
+
+    [Fact]
+    public async Task RunTrain_TrainerReturnsABackboneTensor_IsStoppedAtTheGateway()
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Trainer.Delta = () => [.. TestTasks.Delta(), TensorRecord.Create<float>("patch_embed.proj.weight", new float[4], 4)];
+
+        // Act
+        await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(_rig.Transport.Pushes);
+    }
+
+    [Fact]
+    public async Task RunTrain_SessionLostAtPush_RejoinsAndPushesOnceWithTheNewSession()
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Transport.PushFailures.Enqueue(new RpcException(StatusCode.Unauthenticated, "unknown session"));
+        var rejoins = 0;
+        Task Rejoin(CancellationToken ct)
+        {
+            rejoins++;
+            return _rig.JoinAsync();
+        }
+
+        // Act
+        await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert
+        Assert.Equal(1, rejoins);
+        Assert.Equal("session-2", Assert.Single(_rig.Transport.Pushes).Header.SessionId);
+    }
+
+    [Fact]
+    public async Task RunTrain_CancelledDuringTraining_ThrowsAndSendsNothing()
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Trainer.BlockUntilCancelled = true;
+        using var cts = new CancellationTokenSource();
+
+        // Act
+        var run = _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, cts.Token);
+        await _rig.Trainer.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        cts.Cancel();
+
+        // Assert
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => run);
+        Assert.Empty(_rig.Transport.Pushes);
+    }
+
+    [Fact]
+    public async Task RunEvaluate_PushesValidationMetricsWithoutPayload()
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(new PullTaskResponse { Evaluate = TestTasks.Evaluate() });
+
+        // Act
+        await _rig.Runner.RunEvaluateAsync(TestTasks.Evaluate(), Rejoin, CancellationToken.None);
+
+        // Assert
+        var (header, payload) = Assert.Single(_rig.Transport.Pushes);
+        Assert.Empty(payload);
+        Assert.Equal(PayloadEncoding.None, header.PayloadEncoding);
+        Assert.Equal(10, header.ExampleCount);
+        Assert.Equal(0.8, header.Metrics["val_accuracy"]);
+    }
+
+    public void Dispose() => _rig.Dispose();
+}
