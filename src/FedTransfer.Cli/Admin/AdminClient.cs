@@ -64,7 +64,7 @@ internal sealed class AdminClient : IDisposable
             {
                 if (chunk.Offset != file.Length)
                     throw new InvalidDataException($"Download of {digest} out of order: chunk at {chunk.Offset}, expected {file.Length}.");
-                chunk.Data.Span.CopyTo(file);
+                await file.WriteAsync(chunk.Data.Memory, ct);
             }
         }
         string actual;
