@@ -21,5 +21,9 @@ internal static class FedTransferCommand
         FinetuneCommand.Create(),
         BenchTrainingCommand.Create(),
         SiteCommand.Create(),
+        new Command("run", "Runs of federated rounds.") { RunStartCommand.Create() },
+        WatchCommand.Create(),
+        StatusCommand.Create(),
+        ExportCommand.Create(),
     ];
 }

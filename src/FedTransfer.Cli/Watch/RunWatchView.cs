@@ -1,0 +1,48 @@
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace FedTransfer.Cli.Watch;
+
+/// <summary>Renders a <see cref="RunProgress"/>: round progress bar, per-site states, per-round metrics and traffic.</summary>
+internal static class RunWatchView
+{
+    public static IRenderable Render(RunProgress run)
+    {
+        var done = run.CompletedTrainingRounds;
+        var header = new Markup(
+            $"Run [bold]{Markup.Escape(run.RunId)}[/]  round {run.CurrentRound}/{run.TotalRounds}  " +
+            (run.FailureReason is not null ? $"[red]failed: {Markup.Escape(run.FailureReason)}[/]" :
+             run.Finished ? "[green]finished[/]" : "[blue]running[/]"));
+        var bar = new BreakdownChart().Width(60)
+            .AddItem("done", done, Color.Green)
+            .AddItem("remaining", Math.Max(0, run.TotalRounds - done), Color.Grey);
+
+        var sites = new Table().Title("Sites").AddColumns("site", "state", "sent", "train loss", "val acc");
+        foreach (var s in run.Sites.OrderBy(s => s.SiteId, StringComparer.Ordinal))
+            sites.AddRow(Markup.Escape(s.SiteId), StateMarkup(s.State), Format.Bytes(s.BytesSent),
+                Format.Metric(s.LastMetrics, "train_loss"), Format.Metric(s.LastMetrics, "val_accuracy"));
+
+        return new Rows(header, bar, sites, RoundsTable(run.Rounds));
+    }
+
+    /// <summary>One row per completed round; also used by the demo to print the table as rounds finish.</summary>
+    public static Table RoundsTable(IEnumerable<RoundSummary> rounds)
+    {
+        var table = new Table().Title("Rounds").AddColumns("round", "kind", "sites ok", "rejected", "late",
+            "train loss", "val loss", "val acc", "bytes up", "bytes down", "seconds");
+        foreach (var r in rounds)
+            table.AddRow(r.Round.ToString(), r.Kind, r.Accepted.ToString(), r.Rejected.ToString(), r.Late.ToString(),
+                Format.Metric(r.Metrics, "train_loss"), Format.Metric(r.Metrics, "val_loss"), Format.Metric(r.Metrics, "val_accuracy"),
+                Format.Bytes(r.BytesIn), Format.Bytes(r.BytesOut), (r.DurationMs / 1000).ToString("F1"));
+        return table;
+    }
+
+    private static string StateMarkup(string state) => state switch
+    {
+        "training" or "evaluating" => $"[blue]{state}[/]",
+        "done" => "[green]done[/]",
+        "rejected" => "[red]rejected[/]",
+        "late" => "[yellow]late[/]",
+        _ => $"[grey]{Markup.Escape(state)}[/]",
+    };
+}
