@@ -25,5 +25,6 @@ internal static class FedTransferCommand
         WatchCommand.Create(),
         StatusCommand.Create(),
         ExportCommand.Create(),
+        DemoCommand.Create(),
     ];
 }

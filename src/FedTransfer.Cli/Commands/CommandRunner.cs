@@ -15,26 +15,45 @@ internal static class CommandRunner
         // Training is CPU-bound and synchronous; a worker thread keeps Ctrl+C handling responsive.
         Task.Run(() => Run(body, cancellationToken), CancellationToken.None);
 
+    /// <summary>The same for bodies that talk to the network and await.</summary>
+    public static async Task<int> RunAsync(Func<CancellationToken, Task<int>> body, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await body(cancellationToken);
+        }
+        catch (Exception e)
+        {
+            return Report(e, cancellationToken);
+        }
+    }
+
     public static int Run(Func<CancellationToken, int> body, CancellationToken cancellationToken)
     {
         try
         {
             return body(cancellationToken);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e)
+        {
+            return Report(e, cancellationToken);
+        }
+    }
+
+    private static int Report(Exception e, CancellationToken cancellationToken)
+    {
+        if (e is OperationCanceledException && cancellationToken.IsCancellationRequested)
         {
             AnsiConsole.MarkupLine("[yellow]cancelled[/]; nothing was written for the unfinished run");
             return CancelledExitCode;
         }
-        catch (Exception e)
-        {
-            AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(Describe(e))}");
-            return 1;
-        }
+        AnsiConsole.MarkupLine($"[red]error:[/] {Markup.Escape(Describe(e))}");
+        return 1;
     }
 
     private static string Describe(Exception e) => e switch
     {
+        FedTransfer.Rpc.RpcException rpc => $"the coordinator answered {rpc.Status}: {rpc.Detail}",
         FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException or InvalidOperationException or IOException
             or UnauthorizedAccessException => e.Message,
         _ when e.GetType().Namespace?.StartsWith("FedTransfer", StringComparison.Ordinal) == true => e.Message,

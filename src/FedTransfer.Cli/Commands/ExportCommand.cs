@@ -16,7 +16,7 @@ internal static class ExportCommand
         var output = new Option<string>("--out") { Description = "Output file (.safetensors).", Required = true };
         var command = new Command("export", "Export a run's adapter (or merged model) as safetensors.") { run, round, merged, output };
         CoordinatorConnection.AddOptions(command);
-        command.SetAction(async (result, ct) =>
+        command.SetAction((result, ct) => CommandRunner.RunAsync(async ct =>
         {
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var artifact = await admin.ExportAsync(new ExportModelRequest
@@ -30,7 +30,7 @@ internal static class ExportCommand
             await admin.DownloadAsync(artifact.Digest, path, ct);
             AnsiConsole.MarkupLine($"Wrote {Markup.Escape(path)} ({Format.Bytes(artifact.SizeBytes)}, sha256 {artifact.Digest}).");
             return 0;
-        });
+        }, ct));
         return command;
     }
 }

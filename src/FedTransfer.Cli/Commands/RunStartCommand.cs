@@ -29,7 +29,7 @@ internal static class RunStartCommand
             command.Options.Add(o);
         CoordinatorConnection.AddOptions(command);
 
-        command.SetAction(async (result, ct) =>
+        command.SetAction((result, ct) => CommandRunner.RunAsync(async ct =>
         {
             var request = new StartRunRequest
             {
@@ -60,7 +60,7 @@ internal static class RunStartCommand
             var run = await admin.StartRunAsync(request, ct);
             AnsiConsole.MarkupLine($"Run [bold]{run.RunId}[/] started: {run.Rounds} rounds of {Markup.Escape(request.Strategy)}. Watch it with `fedtransfer watch --run {run.RunId}`.");
             return 0;
-        });
+        }, ct));
         return command;
     }
 }

@@ -13,13 +13,13 @@ internal static class StatusCommand
         var run = new Option<string?>("--run") { Description = "Only this run." };
         var command = new Command("status", "Show the coordinator's sites, federations and runs.") { run };
         CoordinatorConnection.AddOptions(command);
-        command.SetAction(async (result, ct) =>
+        command.SetAction((result, ct) => CommandRunner.RunAsync(async ct =>
         {
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var status = await admin.GetStatusAsync(result.GetValue(run) ?? "", ct);
             Render(status);
             return 0;
-        });
+        }, ct));
         return command;
     }
 

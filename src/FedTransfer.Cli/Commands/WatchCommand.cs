@@ -13,7 +13,7 @@ internal static class WatchCommand
         var run = new Option<string>("--run") { Description = "Run id (from `run start`).", Required = true };
         var command = new Command("watch", "Watch a run live: round progress, per-site state, loss and accuracy, bytes in and out.") { run };
         CoordinatorConnection.AddOptions(command);
-        command.SetAction(async (result, ct) =>
+        command.SetAction((result, ct) => CommandRunner.RunAsync(async ct =>
         {
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var runId = result.GetValue(run)!;
@@ -32,7 +32,7 @@ internal static class WatchCommand
                 }
             });
             return progress.FailureReason is null ? 0 : 1;
-        });
+        }, ct));
         return command;
     }
 }
