@@ -76,7 +76,8 @@ test_summary() {
     local c; c=$(grep -o '<Counters [^>]*>' "$f" | head -1)
     passed=$((passed + $(sed -E 's/.* passed="([0-9]+)".*/\1/' <<<"$c")))
     failed=$((failed + $(sed -E 's/.* failed="([0-9]+)".*/\1/' <<<"$c")))
-    skipped=$((skipped + $(sed -E 's/.* notExecuted="([0-9]+)".*/\1/' <<<"$c")))
+    # xunit's TRX logger counts a skipped test as neither executed nor notExecuted: total - executed.
+    skipped=$((skipped + $(sed -E 's/.* total="([0-9]+)".*/\1/' <<<"$c") - $(sed -E 's/.* executed="([0-9]+)".*/\1/' <<<"$c")))
   done
   echo "test: $passed passed, $failed failed, $skipped skipped"
 }
