@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FedTransfer.Cli.Commands;
 
 namespace FedTransfer.Cli;
 
@@ -14,5 +15,8 @@ internal static class FedTransferCommand
     }
 
     // New subcommands are added here, one factory per file.
-    private static IEnumerable<Command> Subcommands() => [];
+    private static IEnumerable<Command> Subcommands() =>
+    [
+        CoordinatorCommand.Create(),
+    ];
 }
