@@ -18,5 +18,6 @@ internal static class FedTransferCommand
     private static IEnumerable<Command> Subcommands() =>
     [
         CoordinatorCommand.Create(),
+        BenchRoundsCommand.Create(),
     ];
 }
