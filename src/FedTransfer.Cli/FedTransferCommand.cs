@@ -17,6 +17,7 @@ internal static class FedTransferCommand
     // New subcommands are added here, one factory per file.
     private static IEnumerable<Command> Subcommands() =>
     [
+        CoordinatorCommand.Create(),
         PretrainCommand.Create(),
         FinetuneCommand.Create(),
         BenchTrainingCommand.Create(),
@@ -26,5 +27,6 @@ internal static class FedTransferCommand
         StatusCommand.Create(),
         ExportCommand.Create(),
         DemoCommand.Create(),
+        BenchRoundsCommand.Create(),
     ];
 }
