@@ -7,7 +7,7 @@ public sealed class SiteOptionsValidatorTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private SiteOptions Valid() => new() { DisplayName = "clinic-a", DataDirectory = _dir.Path, CoordinatorUrl = "http://127.0.0.1:7400" };
+    private SiteOptions Valid() => new() { DisplayName = "clinic-a", DataDirectory = _dir.Path, CoordinatorUrl = "http://127.0.0.1:7070" };
 
     [Fact]
     public void Validate_Defaults_WithNameAndDataFolder_Succeed()
