@@ -75,12 +75,5 @@ public sealed class SiteOptionsValidatorTests : IDisposable
         Assert.Equal([5, 9, 7], classes!);
     }
 
-    [Fact]
-    public void ResolveCacheDirectory_Unset_IsInsideTheDataFolder()
-    {
-        // Act / Assert
-        Assert.Equal(Path.Combine(_dir.Path, ".fedtransfer-cache"), Valid().ResolveCacheDirectory());
-    }
-
     public void Dispose() => _dir.Dispose();
 }
