@@ -32,9 +32,14 @@ internal sealed class MessageReader
             return default;
         }
 
+        var needed = 0;
         while (true)
         {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // Once the header told us the frame size, wait for all of it at once instead of waking up for every
+            // DATA frame of a large message.
+            var result = needed > 0
+                ? await _reader.ReadAtLeastAsync(needed, cancellationToken).ConfigureAwait(false)
+                : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (result.IsCanceled)
             {
@@ -47,7 +52,7 @@ internal sealed class MessageReader
             ReadOnlySequence<byte> payload;
             try
             {
-                gotFrame = FrameCodec.TryReadFrame(buffer, _maxMessageSize, out compressed, out payload);
+                gotFrame = FrameCodec.TryReadFrame(buffer, _maxMessageSize, out compressed, out payload, out needed);
             }
             catch
             {

@@ -49,6 +49,8 @@ public static class GrpcKestrelExtensions
 
     private static void ApplyHttp2Limits(KestrelServerOptions kestrel, GrpcListenerOptions options)
     {
+        // Lets a handler queue the next large message while Kestrel still sends the previous one (64 KiB by default).
+        kestrel.Limits.MaxResponseBufferSize = options.MaxResponseBufferSize;
         var http2 = kestrel.Limits.Http2;
         http2.InitialConnectionWindowSize = options.InitialConnectionWindowSize;
         http2.InitialStreamWindowSize = options.InitialStreamWindowSize;
