@@ -15,6 +15,10 @@ namespace ft {
 // Stores the message of a failed call for ft_last_error (thread-local; defined in runtime.cpp).
 void set_error(const char* message) noexcept;
 
+// Fails with a one-line message when a CUDA device is asked for and is not there (libtorch's own message for
+// that is a 40-line dispatcher dump). Defined in runtime.cpp.
+void check_device_available(const at::Device& device);
+
 inline at::Tensor& T(ft_tensor h) { return *reinterpret_cast<at::Tensor*>(h); }
 
 inline ft_tensor wrap(at::Tensor&& t) { return reinterpret_cast<ft_tensor>(new at::Tensor(std::move(t))); }
@@ -37,7 +41,9 @@ inline at::ScalarType scalar_type(int dtype) {
 inline at::Device device(int type, int index) {
   TORCH_CHECK(type == static_cast<int>(at::DeviceType::CPU) || type == static_cast<int>(at::DeviceType::CUDA),
               "unsupported device type code ", type, " (expected 0 = cpu or 1 = cuda)");
-  return at::Device(static_cast<at::DeviceType>(type), static_cast<c10::DeviceIndex>(index));
+  at::Device d(static_cast<at::DeviceType>(type), static_cast<c10::DeviceIndex>(index));
+  if (d.is_cuda()) check_device_available(d);
+  return d;
 }
 
 inline at::TensorOptions options(int dtype, int device_type, int device_index) {

@@ -3,6 +3,7 @@
 
 #include <ATen/Context.h>
 #include <ATen/Parallel.h>
+#include <ATen/detail/CUDAHooksInterface.h>
 #include <torch/cuda.h>
 
 #include <dlfcn.h>
@@ -37,6 +38,13 @@ void ft::set_error(const char* message) noexcept {
   } catch (...) {
     // Out of memory while formatting the message: keep whatever was there rather than throw.
   }
+}
+
+void ft::check_device_available(const at::Device& device) {
+  const int count = at::detail::getCUDAHooks().getNumGPUs();
+  TORCH_CHECK(count > 0, "device ", device.str(), " requested but CUDA is not available here (libtorch without CUDA, ",
+              "or no visible GPU); use the cpu device, or \"auto\" to pick CUDA only when present");
+  TORCH_CHECK(device.index() < count, "device ", device.str(), " requested but only ", count, " CUDA device(s) are visible");
 }
 
 FT_API const char* ft_last_error(void) { return last_error.c_str(); }
