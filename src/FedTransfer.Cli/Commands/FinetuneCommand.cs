@@ -56,7 +56,7 @@ internal static class FinetuneCommand
             var trainable = model.NamedTrainableParameters().Sum(p => p.Tensor.NumElements);
             var total = model.Parameters().Sum(p => p.NumElements);
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"finetune --mode {trainingMode.ToName()}{(spec is null ? "" : $" ({spec})")} on {device} ({FedTransfer.Torch.Torch.GetNumThreads()} threads): {train.Count} images of classes 5-9, training {trainable:N0} of {total:N0} parameters")));
+                $"finetune --mode {trainingMode.ToName()}{(spec is null ? "" : $" ({spec})")} on {device} ({FedTransfer.Torch.Torch.GetNumThreads()} CPU threads): {train.Count} images of classes 5-9, training {trainable:N0} of {total:N0} parameters")));
             var options = new FitOptions
             {
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batchSize), Seed = seed, WarmupFraction = 0.1,

@@ -50,7 +50,7 @@ internal static class PretrainCommand
             var test = FashionMnist.Load(dataDir, FashionMnistSplit.Test, SourceClasses);
 
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"pretrain: ViT {config.ImageSize}x{config.ImageSize}/{config.PatchSize}, dim {config.Dim}, depth {config.Depth}, heads {config.Heads} on {device} ({FedTransfer.Torch.Torch.GetNumThreads()} threads), {train.Count} images of classes 0-4")));
+                $"pretrain: ViT {config.ImageSize}x{config.ImageSize}/{config.PatchSize}, dim {config.Dim}, depth {config.Depth}, heads {config.Heads} on {device} ({FedTransfer.Torch.Torch.GetNumThreads()} CPU threads), {train.Count} images of classes 0-4")));
             using var model = new VisionTransformer(config);
             model.To(device);
             var options = new FitOptions
