@@ -21,5 +21,7 @@ internal static class FedTransferCommand
         FinetuneCommand.Create(),
         BenchTrainingCommand.Create(),
         SiteCommand.Create(),
+        CoordinatorCommand.Create(),
+        BenchRoundsCommand.Create(),
     ];
 }

@@ -1,0 +1,193 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using FedTransfer.Contracts;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Rpc;
+using FedTransfer.Torch;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Cli.Commands;
+
+/// <summary>
+/// Hidden <c>fedtransfer bench-rounds</c> (bench/rounds.sh): a real coordinator process on loopback and N simulated sites
+/// that skip training and push fixed deltas of a P-parameter adapter. Prints the median coordinator time per round
+/// (round start to new global adapter written, with no training in it) and the coordinator's peak RSS.
+/// </summary>
+internal static class BenchRoundsCommand
+{
+    public static Command Create()
+    {
+        var sites = new Option<int>("--sites") { Description = "Simulated sites", DefaultValueFactory = _ => 50 };
+        var rounds = new Option<int>("--rounds") { Description = "Rounds", DefaultValueFactory = _ => 20 };
+        var parameters = new Option<int>("--parameters") { Description = "Adapter parameters (float32)", DefaultValueFactory = _ => 2_000_000 };
+        var fetch = new Option<bool>("--fetch") { Description = "Sites download the global adapter every round, as real sites do", DefaultValueFactory = _ => true };
+        var command = new Command("bench-rounds", "Time coordinator rounds with simulated sites (used by bench/rounds.sh)") { Hidden = true };
+        foreach (var option in new Option[] { sites, rounds, parameters, fetch })
+            command.Options.Add(option);
+        command.SetAction((ParseResult r, CancellationToken ct) =>
+            RunAsync(r.GetValue(sites), r.GetValue(rounds), r.GetValue(parameters), r.GetValue(fetch), ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(int siteCount, int rounds, int parameters, bool fetch, CancellationToken ct)
+    {
+        var data = Path.Combine(Path.GetTempPath(), "fedtransfer-bench-rounds-" + Guid.NewGuid().ToString("N")[..8]);
+        var port = FreePort();
+        using var coordinator = StartCoordinator(data, port);
+        try
+        {
+            using var channel = GrpcChannel.Create(new Uri($"http://127.0.0.1:{port}"));
+            await WaitUntilUpAsync(channel, coordinator, ct);
+            var adapter = Adapter(parameters, seed: 1);
+            var adapterBytes = SafeTensors.Serialize(adapter);
+            var federation = await CreateFederationAsync(channel, adapterBytes, ct);
+            var simulated = new List<SimulatedSite>();
+            for (var i = 0; i < siteCount; i++)
+                simulated.Add(await SimulatedSite.JoinAsync(channel, $"sim-{i:000}", 100 + 7 * i, SafeTensors.Serialize(Adapter(parameters, seed: 1000 + i, scale: 0.01f)), fetch, ct));
+            await Task.Delay(500, ct); // let the coordinator settle before taking its baseline
+            var baseline = ReadStatusKb(coordinator.Id, "VmRSS");
+
+            var clock = Stopwatch.StartNew();
+            var run = await channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
+            {
+                FederationId = federation.FederationId, Rounds = rounds, MinSites = siteCount, Fraction = 1, RoundTimeoutSeconds = 600,
+                HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 32, LearningRate = 0.01, Seed = 1 },
+            }, new CallOptions { CancellationToken = ct });
+            var workers = simulated.Select(s => Task.Run(() => s.WorkAsync(ct), ct)).ToArray();
+            var durations = new List<double>();
+            RunEvent? last = null;
+            await foreach (var e in channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = run.RunId }, new CallOptions { CancellationToken = ct }))
+            {
+                if (e.EventCase == RunEvent.EventOneofCase.RoundCompleted) durations.Add(e.RoundCompleted.DurationMs);
+                last = e;
+            }
+            var wall = clock.Elapsed.TotalSeconds;
+            var peak = ReadStatusKb(coordinator.Id, "VmHWM");
+            await Task.WhenAll(workers);
+            foreach (var s in simulated) s.Dispose();
+            if (last?.EventCase != RunEvent.EventOneofCase.RunFinished)
+            {
+                await Console.Error.WriteLineAsync($"bench-rounds: the run did not finish: {last}");
+                return 1;
+            }
+
+            durations.Sort();
+            var median = durations[durations.Count / 2];
+            var mb = 1024.0 * 1024.0;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{rounds} rounds x {siteCount} sites, adapter {parameters} float32 parameters ({adapterBytes.Length / mb:F1} MB), sites fetch the adapter each round: {fetch}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"round ms: min {durations[0]:F0}, median {median:F0}, p90 {durations[(int)(durations.Count * 0.9)]:F0}, max {durations[^1]:F0}; wall {wall:F1} s"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"coordinator RSS: baseline {baseline / 1024.0:F0} MB, peak {peak / 1024.0:F0} MB (target < baseline + 4 x {adapterBytes.Length / mb:F1} MB = {baseline / 1024.0 + 4 * adapterBytes.Length / mb:F0} MB)"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round_overhead_ms={median:F0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"coordinator_peak_mb={peak / 1024.0:F0}"));
+            return 0;
+        }
+        finally
+        {
+            if (!coordinator.HasExited) coordinator.Kill(entireProcessTree: true);
+            await coordinator.WaitForExitAsync(CancellationToken.None);
+            try
+            {
+                Directory.Delete(data, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Best effort: it is under the temp folder.
+            }
+        }
+    }
+
+    private static IReadOnlyList<TensorRecord> Adapter(int parameters, int seed, float scale = 1f)
+    {
+        // LoRA-like pairs of [r, d] / [d, r] tensors plus a head, adding up to the requested size.
+        const int d = 512, r = 16;
+        var random = new Random(seed);
+        var tensors = new List<TensorRecord>();
+        var remaining = parameters;
+        for (var i = 0; remaining > 0; i++)
+        {
+            var name = $"blocks.{i / 2}.attn.qkv.lora_{(i % 2 == 0 ? "a" : "b")}";
+            var count = Math.Min(remaining, d * r);
+            var values = new float[count];
+            for (var k = 0; k < count; k++) values[k] = (float)(random.NextDouble() * 2 - 1) * scale;
+            tensors.Add(TensorRecord.FromSingles(name, values, DType.Float32, count == d * r ? (i % 2 == 0 ? [r, d] : [d, r]) : [count]));
+            remaining -= count;
+        }
+        return tensors;
+    }
+
+    private static async Task<FederationInfo> CreateFederationAsync(GrpcChannel channel, byte[] adapter, CancellationToken ct)
+    {
+        var backbone = SafeTensors.Serialize([TensorRecord.FromSingles("patch_embed.weight", new float[4096], DType.Float32, 64, 64)]);
+        var backboneRef = await UploadAsync(channel, backbone, ct);
+        var adapterRef = await UploadAsync(channel, adapter, ct);
+        return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        {
+            Name = "bench", BackboneDigest = backboneRef.Digest, InitialAdapterDigest = adapterRef.Digest, AdapterSpec = "lora:r=16", TaskSpec = "classify:classes=5",
+        }, new CallOptions { CancellationToken = ct });
+    }
+
+    internal static Task<ArtifactRef> UploadAsync(GrpcChannel channel, byte[] bytes, CancellationToken ct)
+    {
+        return channel.ClientStreamingAsync(AdminService.UploadArtifact, Parts(), new CallOptions { CancellationToken = ct });
+
+        async IAsyncEnumerable<UploadArtifactRequest> Parts()
+        {
+            yield return new UploadArtifactRequest { Header = new UploadHeader { TotalBytes = bytes.Length, MediaType = "application/vnd.safetensors" } };
+            for (var offset = 0; offset < bytes.Length; offset += 1 << 20)
+                yield return new UploadArtifactRequest { Chunk = Google.Protobuf.ByteString.CopyFrom(bytes, offset, Math.Min(1 << 20, bytes.Length - offset)) };
+            await Task.CompletedTask;
+        }
+    }
+
+    private static Process StartCoordinator(string data, int port)
+    {
+        var info = new ProcessStartInfo(Environment.ProcessPath!) { RedirectStandardOutput = false, RedirectStandardError = false, UseShellExecute = false };
+        if (Path.GetFileNameWithoutExtension(Environment.ProcessPath!) == "dotnet") info.ArgumentList.Add(typeof(BenchRoundsCommand).Assembly.Location);
+        foreach (var arg in new[]
+        {
+            "coordinator", $"--Coordinator:DataDirectory={data}", $"--Coordinator:Listener:Url=http://127.0.0.1:{port}",
+            "--Coordinator:MaxPullWaitMs=1000", "--Coordinator:StopSitesWhenIdle=true", "--Logging:LogLevel:Default=Warning",
+        })
+            info.ArgumentList.Add(arg);
+        return Process.Start(info) ?? throw new InvalidOperationException("could not start the coordinator process");
+    }
+
+    private static async Task WaitUntilUpAsync(GrpcChannel channel, Process coordinator, CancellationToken ct)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(), new CallOptions { Timeout = TimeSpan.FromSeconds(2), CancellationToken = ct });
+                return;
+            }
+            catch (RpcException) when (attempt < 100 && !coordinator.HasExited)
+            {
+                await Task.Delay(200, ct);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static long ReadStatusKb(int pid, string field)
+    {
+        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
+        {
+            if (line.StartsWith(field + ":", StringComparison.Ordinal))
+                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
+        }
+        throw new InvalidOperationException($"/proc/{pid}/status has no {field}");
+    }
+}

@@ -1,0 +1,40 @@
+using System.CommandLine;
+using FedTransfer.Coordinator;
+
+namespace FedTransfer.Cli.Commands;
+
+/// <summary>
+/// <c>fedtransfer coordinator [--Coordinator:Setting=value ...]</c>: runs the coordinator until Ctrl+C. Settings come from
+/// coordinator.appsettings.json beside the binary (documented there), appsettings.json in the working directory,
+/// FEDTRANSFER_ environment variables and these arguments.
+/// </summary>
+internal static class CoordinatorCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("coordinator",
+            "Run the coordinator (gRPC Federation + Admin services). Override settings as --Coordinator:Listener:Url=http://0.0.0.0:7070, see coordinator.appsettings.json")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction(async (ParseResult result, CancellationToken ct) =>
+        {
+            try
+            {
+                await CoordinatorHost.RunAsync([.. result.UnmatchedTokens], ct).ConfigureAwait(false);
+                return 0;
+            }
+            catch (Microsoft.Extensions.Options.OptionsValidationException e)
+            {
+                await Console.Error.WriteLineAsync($"fedtransfer coordinator: invalid settings: {string.Join("; ", e.Failures)}").ConfigureAwait(false);
+                return 2;
+            }
+            catch (IOException e)
+            {
+                await Console.Error.WriteLineAsync($"fedtransfer coordinator: {e.Message} (is another coordinator using the port or the data directory?)").ConfigureAwait(false);
+                return 1;
+            }
+        });
+        return command;
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Cryptography;
+using FedTransfer.Contracts;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Rpc;
+using Google.Protobuf;
+
+namespace FedTransfer.Cli.Commands;
+
+/// <summary>A site for bench-rounds: joins, and per train task optionally downloads the global adapter, then pushes its fixed delta.</summary>
+internal sealed class SimulatedSite : IDisposable
+{
+    private readonly GrpcChannel _channel;
+    private readonly string _session;
+    private readonly long _examples;
+    private readonly byte[] _delta;
+    private readonly string _deltaSha;
+    private readonly bool _fetch;
+
+    private SimulatedSite(GrpcChannel channel, string session, long examples, byte[] delta, bool fetch)
+    {
+        _channel = channel;
+        _session = session;
+        _examples = examples;
+        _delta = delta;
+        _deltaSha = Convert.ToHexStringLower(SHA256.HashData(delta));
+        _fetch = fetch;
+    }
+
+    public static async Task<SimulatedSite> JoinAsync(GrpcChannel coordinator, string name, long examples, byte[] delta, bool fetch, CancellationToken ct)
+    {
+        var channel = GrpcChannel.Create(coordinator.Address);
+        var joined = await channel.UnaryAsync(FederationService.Join, new JoinRequest
+        {
+            DisplayName = name, SoftwareVersion = "bench", Device = new DeviceInfo { Device = "cpu" },
+            ExampleCounts = new ExampleCounts { Train = examples, Validation = 10 },
+        }, new CallOptions { CancellationToken = ct });
+        return new SimulatedSite(channel, joined.SessionId, examples, delta, fetch);
+    }
+
+    /// <summary>Serves tasks until the coordinator says stop.</summary>
+    public async Task WorkAsync(CancellationToken ct)
+    {
+        while (true)
+        {
+            var answer = await _channel.UnaryAsync(FederationService.PullTask, new PullTaskRequest { SessionId = _session, MaxWaitMs = 1000 },
+                new CallOptions { Timeout = TimeSpan.FromSeconds(30), CancellationToken = ct });
+            switch (answer.InstructionCase)
+            {
+                case PullTaskResponse.InstructionOneofCase.Stop:
+                    return;
+                case PullTaskResponse.InstructionOneofCase.Train:
+                    var task = answer.Train;
+                    if (_fetch) await FetchAsync(task.GlobalAdapter.Digest, ct);
+                    await _channel.ClientStreamingAsync(FederationService.PushResult, Result(task), new CallOptions { CancellationToken = ct });
+                    break;
+                case PullTaskResponse.InstructionOneofCase.Wait when answer.Wait.RetryAfterMs > 0:
+                    await Task.Delay(answer.Wait.RetryAfterMs, ct);
+                    break;
+            }
+        }
+    }
+
+    private async Task FetchAsync(string digest, CancellationToken ct)
+    {
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        await foreach (var chunk in _channel.ServerStreaming(FederationService.FetchArtifact,
+            new FetchArtifactRequest { Digest = digest, SessionId = _session }, new CallOptions { CancellationToken = ct }))
+            hash.AppendData(chunk.Data.Span);
+        if (Convert.ToHexStringLower(hash.GetHashAndReset()) != digest) throw new InvalidDataException($"artifact {digest} arrived corrupted");
+    }
+
+    private async IAsyncEnumerable<PushResultRequest> Result(TrainTask task)
+    {
+        var header = new ResultHeader
+        {
+            SessionId = _session, TaskId = task.TaskId, Round = task.Round, ExampleCount = _examples,
+            PayloadEncoding = PayloadEncoding.Safetensors, PayloadTotalBytes = _delta.Length, PayloadSha256 = _deltaSha,
+        };
+        header.Metrics["train_loss"] = 1.0 / task.Round;
+        yield return new PushResultRequest { Header = header };
+        for (var offset = 0; offset < _delta.Length; offset += 1 << 20)
+            yield return new PushResultRequest { Chunk = UnsafeByteOperations.UnsafeWrap(_delta.AsMemory(offset, Math.Min(1 << 20, _delta.Length - offset))) };
+        await Task.CompletedTask;
+    }
+
+    public void Dispose() => _channel.Dispose();
+}

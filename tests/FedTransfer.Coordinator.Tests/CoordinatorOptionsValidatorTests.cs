@@ -1,0 +1,59 @@
+namespace FedTransfer.Coordinator.Tests;
+
+public class CoordinatorOptionsValidatorTests
+{
+    private static IReadOnlyList<string> Errors(Action<CoordinatorOptions> change)
+    {
+        var options = new CoordinatorOptions();
+        change(options);
+        var result = new CoordinatorOptionsValidator().Validate(null, options);
+        return result.Failed ? result.Failures!.ToArray() : [];
+    }
+
+    [Fact]
+    public void Defaults_AreValid()
+    {
+        Assert.Empty(Errors(_ => { }));
+    }
+
+    [Theory]
+    [InlineData("DataDirectory")]
+    [InlineData("DefaultChunkSizeBytes")]
+    [InlineData("MaxPullWaitMs")]
+    [InlineData("MaxReceiveMessageSizeBytes")]
+    [InlineData("SiteLivenessSeconds")]
+    public void BadValue_NamesTheSetting(string setting)
+    {
+        var errors = Errors(o =>
+        {
+            switch (setting)
+            {
+                case "DataDirectory": o.DataDirectory = " "; break;
+                case "DefaultChunkSizeBytes": o.DefaultChunkSizeBytes = 100; break;
+                case "MaxPullWaitMs": o.MaxPullWaitMs = 70_000; break;
+                case "MaxReceiveMessageSizeBytes": o.MaxReceiveMessageSizeBytes = 1024; break;
+                case "SiteLivenessSeconds": o.SiteLivenessSeconds = 1; break;
+            }
+        });
+
+        Assert.Contains(errors, e => e.StartsWith($"Coordinator:{setting}", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void ClientCertificatesWithInsecureIdentity_IsContradictory()
+    {
+        var errors = Errors(o =>
+        {
+            o.Listener.Url = "https://127.0.0.1:7443";
+            o.Listener.RequireClientCertificate = true;
+        });
+
+        Assert.Contains(errors, e => e.Contains("AllowInsecureSiteIdentity must be false"));
+    }
+
+    [Fact]
+    public void NoIdentityMethod_IsRefused()
+    {
+        Assert.Contains(Errors(o => o.AllowInsecureSiteIdentity = false), e => e.Contains("sites need an identity"));
+    }
+}

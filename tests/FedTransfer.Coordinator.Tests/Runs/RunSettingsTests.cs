@@ -1,0 +1,59 @@
+using FedTransfer.Contracts.V1;
+using FedTransfer.Coordinator.Runs;
+
+namespace FedTransfer.Coordinator.Tests.Runs;
+
+public class RunSettingsTests
+{
+    private static StartRunRequest Valid() => new()
+    {
+        FederationId = "fed-1", Rounds = 10, MinSites = 2, RoundTimeoutSeconds = 60, EvalEvery = 3,
+        HyperParameters = new HyperParameters { Epochs = 2, BatchSize = 32, LearningRate = 1e-3, FedproxMu = 0.01, Seed = 5 },
+    };
+
+    [Fact]
+    public void Parse_FillsDefaults_AndRoundTripsThroughTheRequest()
+    {
+        var settings = RunSettings.Parse(Valid());
+
+        Assert.Equal(("fedavg", 1.0), (settings.Strategy, settings.Fraction));
+        var again = RunSettings.Parse(settings.ToRequest("fed-1"));
+        Assert.Equal(settings.Train, again.Train);
+        Assert.Equal((settings.Rounds, settings.MinSites, settings.RoundTimeout, settings.EvalEvery), (again.Rounds, again.MinSites, again.RoundTimeout, again.EvalEvery));
+    }
+
+    [Theory]
+    [InlineData(3, true)]
+    [InlineData(6, true)]
+    [InlineData(10, true)]
+    [InlineData(4, false)]
+    public void EvaluatesAfter_EveryNthAndTheLast(int round, bool expected)
+    {
+        Assert.Equal(expected, RunSettings.Parse(Valid()).EvaluatesAfter(round));
+    }
+
+    public static TheoryData<Action<StartRunRequest>, string> Invalid => new()
+    {
+        { r => r.Fraction = 1.5, "fraction must be in (0, 1]" },
+        { r => r.MinSites = 0, "min_sites must be at least 1" },
+        { r => r.RoundTimeoutSeconds = 0, "round_timeout_seconds" },
+        { r => r.EvalEvery = -1, "eval_every" },
+        { r => r.HyperParameters = null, "hyper_parameters must be set" },
+        { r => r.HyperParameters.Epochs = 0, "epochs" },
+        { r => r.HyperParameters.LearningRate = double.NaN, "learning_rate" },
+        { r => r.HyperParameters.FedproxMu = -1, "fedprox_mu" },
+        { r => r.StrategySettings["server_lr"] = "fast", "server_lr" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Parse_Invalid_ThrowsNamingTheField(Action<StartRunRequest> spoil, string expected)
+    {
+        var request = Valid();
+        spoil(request);
+
+        var e = Assert.Throws<ArgumentException>(() => RunSettings.Parse(request));
+
+        Assert.Contains(expected, e.Message);
+    }
+}
