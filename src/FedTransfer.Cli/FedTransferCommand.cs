@@ -18,15 +18,15 @@ internal static class FedTransferCommand
     private static IEnumerable<Command> Subcommands() =>
     [
         CoordinatorCommand.Create(),
+        SiteCommand.Create(),
         PretrainCommand.Create(),
         FinetuneCommand.Create(),
-        BenchTrainingCommand.Create(),
-        SiteCommand.Create(),
         new Command("run", "Runs of federated rounds.") { RunStartCommand.Create() },
         WatchCommand.Create(),
         StatusCommand.Create(),
         ExportCommand.Create(),
         DemoCommand.Create(),
+        BenchTrainingCommand.Create(),
         BenchRoundsCommand.Create(),
     ];
 }

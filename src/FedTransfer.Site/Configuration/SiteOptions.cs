@@ -10,7 +10,7 @@ public sealed class SiteOptions
     public const string SectionName = "Site";
 
     /// <summary>The coordinator's address, e.g. <c>https://coordinator.example:7443</c>. Plain <c>http</c> only for loopback.</summary>
-    public string CoordinatorUrl { get; set; } = "http://127.0.0.1:7400";
+    public string CoordinatorUrl { get; set; } = "http://127.0.0.1:7070";
 
     /// <summary>The name the central team sees for this site, 1..128 UTF-8 bytes.</summary>
     public string DisplayName { get; set; } = "";

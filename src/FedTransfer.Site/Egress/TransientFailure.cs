@@ -8,7 +8,7 @@ internal static class TransientFailure
 {
     public static bool IsTransient(Exception e) => e switch
     {
-        RpcException r => r.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.ResourceExhausted
+        RpcException r => r.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded
             || (r.Status == StatusCode.Unknown && r.InnerException is not null && IsTransient(r.InnerException)),
         HttpRequestException or IOException or SocketException => true,
         _ => false,

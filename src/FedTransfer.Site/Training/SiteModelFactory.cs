@@ -14,7 +14,7 @@ namespace FedTransfer.Site.Training;
 internal static class SiteModelFactory
 {
     /// <summary>Safetensors metadata key holding the backbone's <see cref="VisionTransformerConfig"/> JSON.</summary>
-    public const string VitConfigKey = "vit_config";
+    public const string VitConfigKey = "fedtransfer.config";
 
     public static Module Create(string backbonePath, string adapterSpec, TaskSpec task, string? backboneConfigFile)
     {

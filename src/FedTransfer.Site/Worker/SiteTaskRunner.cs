@@ -97,7 +97,7 @@ internal sealed class SiteTaskRunner
         {
             await work().ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        catch (Exception) when (ct.IsCancellationRequested)
         {
             SiteLog.TaskAbandoned(_log, kind, taskId);
             throw;

@@ -69,8 +69,9 @@ internal sealed class SiteWorker : BackgroundService
                 _lifetime.StopApplication();
                 return;
             }
-            catch (OperationCanceledException) when (stop.IsCancellationRequested)
+            catch (Exception) when (stop.IsCancellationRequested)
             {
+                // Shutdown: a call cut short surfaces as a cancellation or as a CANCELLED status; neither is an error.
                 break;
             }
             catch (EgressRefusedException e)

@@ -7,7 +7,7 @@ public sealed class SiteOptionsValidatorTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private SiteOptions Valid() => new() { DisplayName = "clinic-a", DataDirectory = _dir.Path, CoordinatorUrl = "http://127.0.0.1:7400" };
+    private SiteOptions Valid() => new() { DisplayName = "clinic-a", DataDirectory = _dir.Path, CoordinatorUrl = "http://127.0.0.1:7070" };
 
     [Fact]
     public void Validate_Defaults_WithNameAndDataFolder_Succeed()
@@ -73,13 +73,6 @@ public sealed class SiteOptionsValidatorTests : IDisposable
         // Assert
         Assert.True(ok);
         Assert.Equal([5, 9, 7], classes!);
-    }
-
-    [Fact]
-    public void ResolveCacheDirectory_Unset_IsInsideTheDataFolder()
-    {
-        // Act / Assert
-        Assert.Equal(Path.Combine(_dir.Path, ".fedtransfer-cache"), Valid().ResolveCacheDirectory());
     }
 
     public void Dispose() => _dir.Dispose();

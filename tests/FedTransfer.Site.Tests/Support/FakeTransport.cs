@@ -41,7 +41,10 @@ internal sealed class FakeTransport : ICoordinatorTransport
         }
     }
 
-    public Task<PullTaskResponse> PullTaskAsync(PullTaskRequest request, CallOptions options)
+    /// <summary>When the script is empty: hold the poll open until the caller cancels (as a real long-poll does), instead of answering Stop.</summary>
+    public bool HoldPollWhenIdle { get; set; }
+
+    public async Task<PullTaskResponse> PullTaskAsync(PullTaskRequest request, CallOptions options)
     {
         Func<PullTaskRequest, PullTaskResponse>? answer;
         lock (_gate)
@@ -49,7 +52,19 @@ internal sealed class FakeTransport : ICoordinatorTransport
             Pulls.Add(request.Clone());
             PullAnswers.TryDequeue(out answer);
         }
-        return Task.FromResult(answer is null ? new PullTaskResponse { Stop = new StopInstruction { Reason = "script ended" } } : answer(request));
+        if (answer is null && HoldPollWhenIdle)
+        {
+            try
+            {
+                await Task.Delay(Timeout.Infinite, options.CancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                // The real channel reports a call cancelled by its caller as a CANCELLED status.
+                throw new RpcException(StatusCode.Cancelled, "PullTask was cancelled by the caller.");
+            }
+        }
+        return answer is null ? new PullTaskResponse { Stop = new StopInstruction { Reason = "script ended" } } : answer(request);
     }
 
     public async IAsyncEnumerable<ArtifactChunk> FetchArtifact(FetchArtifactRequest request, CallOptions options)

@@ -32,16 +32,19 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
     /// <summary>PushResult calls to fail with UNAVAILABLE before accepting (after reading the whole stream).</summary>
     public int PushUnavailableCount;
 
-    public static async Task<LoopbackCoordinator> StartAsync()
+    /// <summary>Subjects of the client certificates seen at Join (empty when the call carried none).</summary>
+    public ConcurrentQueue<string> JoinCertificates { get; } = new();
+
+    public static async Task<LoopbackCoordinator> StartAsync(GrpcListenerOptions? listener = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(new GrpcListenerOptions { Url = "http://127.0.0.1:0" }));
+        builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(listener ?? new GrpcListenerOptions { Url = "http://127.0.0.1:0" }));
         builder.Services.AddGrpcLayer();
         var app = builder.Build();
         LoopbackCoordinator? self = null;
         app.MapGrpcService(FederationService.ServiceName, s => s
-            .Unary(FederationService.Join, (r, _) => self!.Join(r))
+            .Unary(FederationService.Join, (r, c) => self!.Join(r, c))
             .Unary(FederationService.PullTask, (r, _) => self!.Pull())
             .ServerStreaming(FederationService.FetchArtifact, (r, w, _) => self!.FetchAsync(r, w))
             .ClientStreaming(FederationService.PushResult, (r, _) => self!.PushAsync(r)));
@@ -51,9 +54,10 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
         return self;
     }
 
-    private Task<JoinResponse> Join(JoinRequest request)
+    private Task<JoinResponse> Join(JoinRequest request, ServerCallContext context)
     {
         Calls.Enqueue("Join");
+        JoinCertificates.Enqueue(context.ClientCertificate?.Subject ?? "");
         return Task.FromResult(new JoinResponse { SiteId = "site-" + request.DisplayName, SessionId = "session-1", CoordinatorVersion = "loopback" });
     }
 

@@ -34,8 +34,10 @@ internal sealed class SiteRig : IDisposable
     public ReceiptStore Receipts { get; }
     public SiteTaskRunner Runner { get; }
 
+    public ListLogger<SiteWorker> WorkerLog { get; } = new();
+
     public SiteWorker Worker() => new(Gateway, Runner, Trainer, Microsoft.Extensions.Options.Options.Create(Options), Lifetime,
-        NullLogger<SiteWorker>.Instance, new Random(5));
+        WorkerLog, new Random(5));
 
     /// <summary>Joins through the gateway, as the worker does before running tasks.</summary>
     public Task JoinAsync() => Gateway.JoinAsync(TestTasks.Join(), TimeSpan.FromSeconds(5), CancellationToken.None);

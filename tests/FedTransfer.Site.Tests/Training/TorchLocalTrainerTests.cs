@@ -53,6 +53,35 @@ public sealed class TorchLocalTrainerTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_VitOnIdxImages_ReturnsLoraAndHeadDeltasOnly()
+    {
+        // Arrange: a one-block ViT for 28x28 images with its architecture in the backbone metadata, and 40 IDX images.
+        using var dir = new TempDirectory();
+        var config = new FedTransfer.Torch.NN.VisionTransformerConfig { Dim = 16, Depth = 1, Heads = 2, Classes = 5 };
+        var backbone = dir.Combine("backbone.safetensors");
+        using (var vit = new FedTransfer.Torch.NN.VisionTransformer(config))
+            FedTransfer.Torch.Training.ModelCheckpoint.SaveStateDict(vit, backbone, new Dictionary<string, string> { [SiteModelFactory.VitConfigKey] = config.ToJson() });
+        const string spec = "lora:r=2,alpha=4,targets=attn.qkv";
+        var adapter = dir.Combine("adapter.safetensors");
+        using (var model = SiteModelFactory.Create(backbone, spec, new TaskSpec(3), null))
+            FedTransfer.Torch.Training.ModelCheckpoint.SaveTrainable(model, adapter);
+        IdxFiles.Write(dir.Combine("data"), "train", Enumerable.Range(0, 40).Select(i => (byte)(i % 3)).ToArray());
+        var options = new FedTransfer.Site.Configuration.SiteOptions { DataDirectory = dir.Combine("data"), Device = "cpu", ValidationFraction = 0.25 };
+        var trainer = new TorchLocalTrainer(new FedTransfer.Site.LocalData.SiteData(options), Options.Create(options), NullLogger<TorchLocalTrainer>.Instance);
+        var trainable = SafeTensors.ReadHeaderFile(adapter).Tensors.Select(TensorSpec.Of).ToList();
+
+        // Act
+        var result = await trainer.TrainAsync(
+            new LocalTrainRequest(backbone, adapter, spec, "classify:classes=3", new LocalHyperParameters(1, 8, 0.01, 0.1, 1), trainable), CancellationToken.None);
+
+        // Assert
+        Assert.Equal(["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "head.bias", "head.weight"], result.Delta.Select(d => d.Name).Order());
+        Assert.Equal(30, result.ExampleCount);
+        Assert.All(result.Delta, d => Assert.All(d.ToSingles(), v => Assert.True(float.IsFinite(v))));
+        Assert.Contains(result.Delta.Single(d => d.Name == "blocks.0.attn.qkv.lora_b").ToSingles(), v => v != 0);
+    }
+
+    [Fact]
     public async Task Train_SameSeed_GivesTheSameDeltaBytes()
     {
         // Act

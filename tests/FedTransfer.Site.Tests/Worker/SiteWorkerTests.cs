@@ -87,5 +87,24 @@ public sealed class SiteWorkerTests : IDisposable
         Assert.False(_rig.Lifetime.StopRequested.Task.IsCompleted);
     }
 
+    [Fact]
+    public async Task Stop_DuringALongPoll_EndsQuietlyWithoutWarnings()
+    {
+        // Arrange
+        _rig.Transport.HoldPollWhenIdle = true;
+        var worker = _rig.Worker();
+        await worker.StartAsync(CancellationToken.None);
+        var deadline = DateTime.UtcNow + Limit;
+        while (_rig.Transport.Pulls.Count == 0 && DateTime.UtcNow < deadline) await Task.Delay(10);
+
+        // Act
+        await worker.StopAsync(CancellationToken.None).WaitAsync(Limit);
+
+        // Assert
+        Assert.DoesNotContain(_rig.WorkerLog.Entries, e => e.Level >= Microsoft.Extensions.Logging.LogLevel.Warning);
+        Assert.Contains(_rig.WorkerLog.Entries, e => e.Message == "Site stopped");
+        Assert.Equal(1, worker.JoinAttempts);
+    }
+
     public void Dispose() => _rig.Dispose();
 }
