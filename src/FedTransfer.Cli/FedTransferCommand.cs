@@ -21,6 +21,7 @@ internal static class FedTransferCommand
         SiteCommand.Create(),
         PretrainCommand.Create(),
         FinetuneCommand.Create(),
+        new Command("federation", "Federations: a backbone, an adapter spec and a task.") { FederationCreateCommand.Create() },
         new Command("run", "Runs of federated rounds.") { RunStartCommand.Create() },
         WatchCommand.Create(),
         StatusCommand.Create(),

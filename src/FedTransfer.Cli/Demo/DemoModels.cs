@@ -1,3 +1,4 @@
+using FedTransfer.Cli.Admin;
 using FedTransfer.Torch;
 using FedTransfer.Torch.Adapters;
 using FedTransfer.Torch.Data;
@@ -13,15 +14,12 @@ namespace FedTransfer.Cli.Demo;
 /// </summary>
 internal sealed class DemoModels(DemoSettings settings, BackboneFiles backbone)
 {
-    private readonly VisionTransformerConfig _config = backbone.LoadConfig();
     private readonly AdapterSpec _spec = AdapterSpec.Parse(settings.AdapterSpec);
 
     /// <summary>Writes the initial trainable set (adapters + new head) the federation starts from.</summary>
     public string WriteInitialAdapter(string path)
     {
-        Torch.Torch.ManualSeed((long)settings.Seed);
-        using var model = Create();
-        ModelCheckpoint.SaveTrainable(model, path, new Dictionary<string, string> { ["fedtransfer.kind"] = "initial-adapter" });
+        InitialAdapter.Write(backbone, settings.AdapterSpec, DemoSettings.Classes, (long)settings.Seed, path);
         return path;
     }
 
@@ -54,6 +52,5 @@ internal sealed class DemoModels(DemoSettings settings, BackboneFiles backbone)
         return Trainer.Evaluate(model, test.TensorBatches(256, Device.Cpu));
     }
 
-    private VisionTransformer Create() =>
-        TransferModelFactory.Create(_config, backbone.WeightsPath, TrainingMode.Lora, _spec, DemoSettings.Classes);
+    private VisionTransformer Create() => InitialAdapter.Create(backbone, _spec, DemoSettings.Classes);
 }

@@ -1,0 +1,63 @@
+using System.CommandLine;
+using FedTransfer.Cli.Admin;
+using FedTransfer.Contracts.V1;
+using FedTransfer.Torch.Training;
+using Spectre.Console;
+
+namespace FedTransfer.Cli.Commands;
+
+/// <summary>
+/// <c>fedtransfer federation create</c>: uploads a backbone and the initial adapter built for an adapter spec and a
+/// task, and registers the federation. The coordinator never builds models: it learns the trainable set from the
+/// initial adapter.
+/// </summary>
+internal static class FederationCreateCommand
+{
+    public static Command Create()
+    {
+        var backbone = new Option<string>("--backbone") { Description = "Folder with backbone.safetensors + backbone.json (from `fedtransfer pretrain`).", DefaultValueFactory = _ => "data/backbone" };
+        var adapter = new Option<string>("--adapter") { Description = "Adapter spec, e.g. lora:r=8,alpha=16,targets=attn.qkv or bottleneck:reduction=16.", DefaultValueFactory = _ => "lora:r=8,alpha=16,targets=attn.qkv|attn.proj" };
+        var task = new Option<string>("--task") { Description = "Task spec, e.g. classify:classes=5.", DefaultValueFactory = _ => "classify:classes=5" };
+        var name = new Option<string>("--name") { Description = "Federation name shown to the team.", DefaultValueFactory = _ => "federation" };
+        var seed = new Option<long>("--seed") { Description = "Seed of the initial adapter and head.", DefaultValueFactory = _ => 1 };
+        var command = new Command("create", "Register a federation: backbone, adapter spec, task spec.") { backbone, adapter, task, name, seed };
+        CoordinatorConnection.AddOptions(command);
+        command.SetAction((result, ct) => CommandRunner.RunAsync(async ct =>
+        {
+            var files = new BackboneFiles(result.GetValue(backbone)!);
+            var taskSpec = result.GetValue(task)!;
+            var classes = ClassesOf(taskSpec);
+            var initialPath = Path.Combine(Path.GetTempPath(), $"fedtransfer-initial-{Guid.NewGuid():N}.safetensors");
+            try
+            {
+                InitialAdapter.Write(files, result.GetValue(adapter)!, classes, result.GetValue(seed), initialPath);
+                using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
+                var backboneRef = await admin.UploadFileAsync(files.WeightsPath, "application/vnd.safetensors", ct);
+                var initialRef = await admin.UploadFileAsync(initialPath, "application/vnd.safetensors", ct);
+                var info = await admin.CreateFederationAsync(new CreateFederationRequest
+                {
+                    Name = result.GetValue(name)!, BackboneDigest = backboneRef.Digest, AdapterSpec = result.GetValue(adapter)!,
+                    TaskSpec = taskSpec, InitialAdapterDigest = initialRef.Digest,
+                }, ct);
+                AnsiConsole.MarkupLine($"Federation [bold]{info.FederationId}[/]: {info.Trainable.Tensors.Count} trainable tensors, " +
+                                       $"{info.Trainable.ParameterCount:N0} parameters; backbone {Format.Bytes(backboneRef.SizeBytes)}. " +
+                                       $"Start a run with `fedtransfer run start --federation {info.FederationId}`.");
+                return 0;
+            }
+            finally
+            {
+                File.Delete(initialPath);
+            }
+        }, ct));
+        return command;
+    }
+
+    /// <summary>The class count of a <c>classify:classes=N</c> task spec.</summary>
+    internal static int ClassesOf(string taskSpec)
+    {
+        const string prefix = "classify:classes=";
+        if (taskSpec.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && int.TryParse(taskSpec[prefix.Length..], out var n) && n >= 2)
+            return n;
+        throw new ArgumentException($"--task '{taskSpec}' is not supported; use classify:classes=N with N >= 2.");
+    }
+}
