@@ -2,7 +2,7 @@
 # Transport benchmark: the same 256 MiB artifact (1 MiB chunks) streamed over loopback through our gRPC server +
 # client and through python3-grpcio's server + client, in one run; unary round-trip p50/p99 for both.
 # Server and client run as separate processes for both stacks. Each side does one SHA-256-verified download and
-# upload first (untimed), then RUNS timed ones; the best run counts.
+# upload first (untimed), one untimed warm-up run, then RUNS timed ones; the best run counts.
 # Ends with transport_ratio_vs_grpcio=<our download MB/s / grpcio download MB/s>.
 # Env: ROOT, CONFIG (build.sh sets them), FEDTRANSFER_PYTHON, BENCH_SIZE_MIB (default 256), BENCH_RUNS (default 3).
 set -euo pipefail
