@@ -13,11 +13,6 @@ internal static class BenchServer
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
-        if (Environment.GetEnvironmentVariable("EXP_INLINE") == "1")
-        {
-            builder.WebHost.UseSockets(o => { o.UnsafePreferInlineScheduling = true; o.WaitForDataBeforeAllocatingBuffer = false; });
-        }
-
         builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(new GrpcListenerOptions { Url = "http://127.0.0.1:0" }));
         builder.Services.AddGrpcLayer(o => o.MaxReceiveMessageSize = 8 * 1024 * 1024);
         var app = builder.Build();
