@@ -11,9 +11,6 @@ namespace FedTransfer.Rpc.Framing;
 /// </summary>
 internal sealed class MessageReader
 {
-    private const long CoalesceMissingBytes = 256 * 1024;
-    private const long CoalesceGainedBytes = 64 * 1024;
-    private static readonly TimeSpan CoalescePause = TimeSpan.FromMilliseconds(1);
     private readonly PipeReader _reader;
     private readonly int _maxMessageSize;
     private readonly string? _encoding;
@@ -36,10 +33,13 @@ internal sealed class MessageReader
         }
 
         var needed = 0;
-        long seen = 0;
         while (true)
         {
-            var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
+            // Once the header told us the frame size, ask for all of it at once: a stream-backed reader then fills
+            // it without returning here for every DATA frame of a large message.
+            var result = needed > 0
+                ? await _reader.ReadAtLeastAsync(needed, cancellationToken).ConfigureAwait(false)
+                : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
             var buffer = result.Buffer;
             if (result.IsCanceled)
             {
@@ -88,21 +88,8 @@ internal sealed class MessageReader
 
             // Nothing is consumed, everything is examined: the pipe wakes us only when more bytes arrive.
             _reader.AdvanceTo(buffer.Start, buffer.End);
-            await CoalesceAsync(needed - buffer.Length, buffer.Length - seen, cancellationToken).ConfigureAwait(false);
-            seen = buffer.Length;
         }
     }
-
-    /// <summary>
-    /// Both HTTP/2 stacks hand a large message over one DATA frame (16 KiB with SocketsHttpHandler) at a time and wake
-    /// the reader for each. When much of a frame is still missing and the last read brought little, the sender is
-    /// ahead of no one: pausing briefly lets the rest pile up, so a 1 MiB message costs a few wake-ups instead of 64.
-    /// Small messages and fast-arriving data never pause.
-    /// </summary>
-    private static Task CoalesceAsync(long missing, long gained, CancellationToken cancellationToken) =>
-        missing >= CoalesceMissingBytes && gained < CoalesceGainedBytes
-            ? Task.Delay(CoalescePause, cancellationToken)
-            : Task.CompletedTask;
 
     private T Parse<T>(MessageParser<T> parser, in ReadOnlySequence<byte> payload, bool compressed)
         where T : IMessage<T>
