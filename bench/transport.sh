@@ -1,22 +1,26 @@
 #!/usr/bin/env bash
 # Transport benchmark: the same 256 MiB artifact (1 MiB chunks) streamed over loopback through our gRPC server +
 # client and through python3-grpcio's server + client, in one run; unary round-trip p50/p99 for both.
-# Server and client run as separate processes for both stacks. Each side does one SHA-256-verified download and
-# upload first (untimed), then RUNS timed ones; the best run counts.
-# Ends with transport_ratio_vs_grpcio=<our download MB/s / grpcio download MB/s>.
-# Env: ROOT, CONFIG (build.sh sets them), FEDTRANSFER_PYTHON, BENCH_SIZE_MIB (default 256), BENCH_RUNS (default 3).
+# Server and client are separate processes for both stacks. Each client process does one SHA-256-verified download
+# and upload (untimed), one untimed warm-up, then RUNS timed downloads and uploads. The two stacks' clients take turns
+# for ROUNDS rounds so a burst of load on a shared machine hits both; the best figure per stack counts.
+# Ends with transport_ratio_vs_grpcio=<our download MB/s / grpcio download MB/s> (download = artifact fetch, the
+# server-streaming path); upload_ratio_vs_grpcio is printed too.
+# Env: ROOT, CONFIG (build.sh sets them), FEDTRANSFER_PYTHON, BENCH_SIZE_MIB (256), BENCH_RUNS (3), BENCH_ROUNDS (2).
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 CONFIG=${CONFIG:-Release}
 PYTHON=${FEDTRANSFER_PYTHON:-/usr/bin/python3}
 SIZE=$(( ${BENCH_SIZE_MIB:-256} * 1024 * 1024 ))
 RUNS=${BENCH_RUNS:-3}
+ROUNDS=${BENCH_ROUNDS:-2}
 cd "$ROOT"
 
 WORK=$(mktemp -d -t fedtransfer-bench-XXXXXX)
-SERVER_PID=""
+PIDS=()
 cleanup() {
-  if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+  exec 7>&- 8>&- 2>/dev/null || true
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; wait "$pid" 2>/dev/null || true; done
   rm -rf "$WORK"
 }
 trap cleanup EXIT
@@ -26,51 +30,58 @@ BENCH_DLL=bench/FedTransfer.Bench.Transport/bin/$CONFIG/net10.0/FedTransfer.Benc
 protoc -I bench/transport --python_out="$WORK" bench/transport/transport_bench.proto
 export PYTHONPATH="$WORK:$ROOT/bench/transport" PYTHONDONTWRITEBYTECODE=1 no_grpc_proxy=127.0.0.1
 
-# start_server CMD... : runs a server whose first stdout line is "PORT n"; its stdin is a FIFO we hold open,
-# so it exits when we close it (or when this script dies).
+# start_server NAME FD CMD... : starts a server whose first stdout line is "PORT n" and whose stdin is a FIFO held
+# open on file descriptor FD (closing it stops the server); sets PORT. Not run in a subshell: the FIFO must stay open.
 start_server() {
-  rm -f "$WORK/in" "$WORK/out"; mkfifo "$WORK/in"
-  "$@" <"$WORK/in" >"$WORK/out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  exec 9>"$WORK/in"
+  local name=$1 fd=$2; shift 2
+  mkfifo "$WORK/$name.in"
+  "$@" <"$WORK/$name.in" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  PIDS+=($!)
+  eval "exec $fd>\"$WORK/$name.in\""
   for _ in $(seq 1 300); do
-    PORT=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$WORK/out" 2>/dev/null | head -1)
-    [ -n "$PORT" ] && return 0
-    kill -0 "$SERVER_PID" 2>/dev/null || break
+    local port; port=$(sed -n 's/^PORT \([0-9]*\)$/\1/p' "$WORK/$name.out" 2>/dev/null | head -1)
+    if [ -n "$port" ]; then PORT=$port; return 0; fi
     sleep 0.1
   done
-  echo "server failed to start: $(cat "$WORK/server.err")" >&2; exit 1
-}
-
-stop_server() {
-  exec 9>&-
-  wait "$SERVER_PID" 2>/dev/null || true
-  SERVER_PID=""
+  echo "$name server failed to start: $(cat "$WORK/$name.err")" >&2; exit 1
 }
 
 value() { sed -n "s/^$1=//p" <<<"$2"; }
+best() { # best KEY max|min VALUES...
+  local key=$1 mode=$2; shift 2
+  printf '%s\n' "$@" | awk -v m="$mode" 'NF { if (b == "" || (m == "max" ? $1 > b : $1 < b)) b = $1 } END { print b }'
+}
 
-echo "artifact: $((SIZE / 1024 / 1024)) MiB in 1 MiB chunks, best of $RUNS runs, loopback" >&2
+start_server ours 7 dotnet "$BENCH_DLL" server
+OUR_PORT=$PORT
+start_server grpcio 8 "$PYTHON" bench/transport/bench_server.py
+PY_PORT=$PORT
+echo "artifact: $((SIZE / 1024 / 1024)) MiB in 1 MiB chunks, $ROUNDS rounds x best of $RUNS runs, loopback, $(nproc) cores" >&2
 
-start_server dotnet "$BENCH_DLL" server
-OURS=$(dotnet "$BENCH_DLL" client "http://127.0.0.1:$PORT" "$SIZE" "$RUNS")
-stop_server
+declare -A RESULTS
+for round in $(seq 1 "$ROUNDS"); do
+  RESULTS[ours,$round]=$(dotnet "$BENCH_DLL" client "http://127.0.0.1:$OUR_PORT" "$SIZE" "$RUNS")
+  RESULTS[grpcio,$round]=$("$PYTHON" bench/transport/bench_client.py "127.0.0.1:$PY_PORT" "$SIZE" "$RUNS")
+done
 
-start_server "$PYTHON" bench/transport/bench_server.py
-GRPCIO=$("$PYTHON" bench/transport/bench_client.py "127.0.0.1:$PORT" "$SIZE" "$RUNS")
-stop_server
+declare -A FINAL
+for stack in ours grpcio; do
+  for key in download_mb_s upload_mb_s unary_p50_us unary_p99_us; do
+    mode=$([[ $key == *_mb_s ]] && echo max || echo min)
+    vals=()
+    for round in $(seq 1 "$ROUNDS"); do vals+=("$(value $key "${RESULTS[$stack,$round]}")"); done
+    FINAL[$stack,$key]=$(best "$key" "$mode" "${vals[@]}")
+  done
+done
 
 printf '%-8s %14s %12s %14s %14s\n' stack "download MB/s" "upload MB/s" "unary p50 us" "unary p99 us"
 for stack in ours grpcio; do
-  out=$([ $stack = ours ] && echo "$OURS" || echo "$GRPCIO")
-  printf '%-8s %14s %12s %14s %14s\n' "$stack" "$(value download_mb_s "$out")" "$(value upload_mb_s "$out")" \
-    "$(value unary_p50_us "$out")" "$(value unary_p99_us "$out")"
+  printf '%-8s %14s %12s %14s %14s\n' "$stack" "${FINAL[$stack,download_mb_s]}" "${FINAL[$stack,upload_mb_s]}" \
+    "${FINAL[$stack,unary_p50_us]}" "${FINAL[$stack,unary_p99_us]}"
 done
 for key in download_mb_s upload_mb_s unary_p50_us unary_p99_us; do
-  echo "ours_$key=$(value $key "$OURS")"
-  echo "grpcio_$key=$(value $key "$GRPCIO")"
+  echo "ours_$key=${FINAL[ours,$key]}"
+  echo "grpcio_$key=${FINAL[grpcio,$key]}"
 done
-upload_ratio=$(awk -v a="$(value upload_mb_s "$OURS")" -v b="$(value upload_mb_s "$GRPCIO")" 'BEGIN { printf "%.2f", a / b }')
-echo "upload_ratio_vs_grpcio=$upload_ratio"
-ratio=$(awk -v a="$(value download_mb_s "$OURS")" -v b="$(value download_mb_s "$GRPCIO")" 'BEGIN { printf "%.2f", a / b }')
-echo "transport_ratio_vs_grpcio=$ratio"
+echo "upload_ratio_vs_grpcio=$(awk -v a="${FINAL[ours,upload_mb_s]}" -v b="${FINAL[grpcio,upload_mb_s]}" 'BEGIN { printf "%.2f", a / b }')"
+echo "transport_ratio_vs_grpcio=$(awk -v a="${FINAL[ours,download_mb_s]}" -v b="${FINAL[grpcio,download_mb_s]}" 'BEGIN { printf "%.2f", a / b }')"

@@ -9,7 +9,8 @@ namespace FedTransfer.Bench.Transport;
 
 /// <summary>
 /// Our client for the benchmark. Same protocol as bench/transport/bench_client.py: one verified download and
-/// upload (SHA-256, untimed), then RUNS timed downloads and uploads (best run reported), then unary round trips.
+/// upload (SHA-256, untimed), one untimed warm-up run, then RUNS timed downloads and uploads (best run reported),
+/// then unary round trips.
 /// </summary>
 internal static class BenchClient
 {
@@ -17,6 +18,9 @@ internal static class BenchClient
     private const int UnaryWarmup = 300;
     private const int UnaryCalls = 3000;
 
+    /// <param name="address">Server address, http://127.0.0.1:PORT.</param>
+    /// <param name="size">Artifact size in bytes.</param>
+    /// <param name="runs">Timed runs; the best one is reported.</param>
     /// <param name="parts">"all", or one of download / upload / unary (for profiling one path).</param>
     public static async Task<int> RunAsync(Uri address, long size, int runs, string parts)
     {
@@ -34,22 +38,23 @@ internal static class BenchClient
             Check(pushed.Sha256 == expected && pushed.Size == size, $"upload verification failed: {pushed.Size} bytes, {pushed.Sha256}");
         }
 
+        // Run 0 is a warm-up (JIT tiering settles; same count of untimed runs on the grpcio side), then timed runs.
         var download = 0.0;
         var upload = 0.0;
-        for (var run = 0; run < runs; run++)
+        for (var run = -1; run < runs; run++)
         {
             var watch = Stopwatch.StartNew();
             if (all || parts == "download")
             {
                 var got = await FetchAsync(channel, size, verify: false);
-                download = Math.Max(download, Rate(got.Size, watch.Elapsed));
+                download = run < 0 ? 0 : Math.Max(download, Rate(got.Size, watch.Elapsed));
             }
 
             watch.Restart();
             if (all || parts == "upload")
             {
                 var summary = await channel.ClientStreamingAsync(BenchService.Push, Chunks(artifact));
-                upload = Math.Max(upload, Rate(summary.Size, watch.Elapsed));
+                upload = run < 0 ? 0 : Math.Max(upload, Rate(summary.Size, watch.Elapsed));
             }
         }
 

@@ -1,7 +1,7 @@
 """grpcio client for the transport benchmark; same protocol as BenchClient.cs.
 
 Usage: bench_client.py HOST:PORT SIZE_BYTES [RUNS] [all|download|upload|unary]
-One verified download and upload (untimed), RUNS timed ones (best reported), then unary round trips.
+One verified download and upload (untimed), one untimed warm-up, RUNS timed ones (best reported), then unary round trips.
 """
 import hashlib
 import sys
@@ -52,16 +52,19 @@ def main():
             summary = push_call(chunks(artifact), metadata=(("x-verify", "1"),))
             assert summary.size == size and summary.sha256 == expected, f"upload verification failed: {summary}"
 
+        # Run -1 is an untimed warm-up, as on the C# side.
         download = upload = 0.0
-        for _ in range(runs):
+        for run in range(-1, runs):
             if everything or parts == "download":
                 start = time.perf_counter()
                 got, _ = fetch(fetch_call, size, verify=False)
-                download = max(download, got / 1e6 / (time.perf_counter() - start))
+                rate = got / 1e6 / (time.perf_counter() - start)
+                download = max(download, rate) if run >= 0 else 0.0
             if everything or parts == "upload":
                 start = time.perf_counter()
                 summary = push_call(chunks(artifact))
-                upload = max(upload, summary.size / 1e6 / (time.perf_counter() - start))
+                rate = summary.size / 1e6 / (time.perf_counter() - start)
+                upload = max(upload, rate) if run >= 0 else 0.0
         if not everything and parts != "unary":
             print(f"download_mb_s={download:.1f}")
             print(f"upload_mb_s={upload:.1f}")

@@ -23,6 +23,7 @@ internal static class ChannelHandlerFactory
             AllowAutoRedirect = false,
             UseCookies = false,
             UseProxy = false,
+            ConnectCallback = ConnectionStream.ConnectAsync,
         };
         handler.SslOptions.ApplicationProtocols = [SslApplicationProtocol.Http2];
         if (options.ClientCertificate is { } clientCertificate)

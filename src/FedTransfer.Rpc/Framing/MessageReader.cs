@@ -35,8 +35,8 @@ internal sealed class MessageReader
         var needed = 0;
         while (true)
         {
-            // Once the header told us the frame size, wait for all of it at once instead of waking up for every
-            // DATA frame of a large message.
+            // Once the header told us the frame size, ask for all of it at once: a stream-backed reader then fills
+            // it without returning here for every DATA frame of a large message.
             var result = needed > 0
                 ? await _reader.ReadAtLeastAsync(needed, cancellationToken).ConfigureAwait(false)
                 : await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);

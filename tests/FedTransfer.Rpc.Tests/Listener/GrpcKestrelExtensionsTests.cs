@@ -139,6 +139,14 @@ public sealed class GrpcListenerConfigurationTests
     }
 
     [Fact]
+    public async Task InvalidWindowSize_FailsAtStartNamingTheOption()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestServerHost.StartAsync(listener: new GrpcListenerOptions { InitialStreamWindowSize = 100 }));
+
+        Assert.Contains("InitialStreamWindowSize", ex.ToString());
+    }
+
+    [Fact]
     public async Task HttpsWithoutCertificate_FailsAtStartWithClearMessage()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestServerHost.StartAsync(listener: new GrpcListenerOptions { Url = "https://127.0.0.1:0" }));
