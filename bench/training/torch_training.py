@@ -54,11 +54,14 @@ def main():
     model.train()
     for _ in range(args.warmup):
         step()
+    cpu_start = time.process_time()
     start = time.perf_counter()
     for _ in range(args.steps):
         step()
     seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
     print(f"pytorch {torch.__version__}: {args.steps} steps of batch {args.batch_size} in {seconds:.3f} s with {torch.get_num_threads()} thread(s)")
+    print(f"samples_per_cpu_s={args.steps * args.batch_size / cpu_seconds:.1f}")
     print(f"samples_per_s={args.steps * args.batch_size / seconds:.1f}")
 
 

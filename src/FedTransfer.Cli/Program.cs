@@ -1,3 +1,4 @@
 using FedTransfer.Cli;
 
+NativeEnvironment.Prepare();
 return await FedTransferCommand.Build().Parse(args).InvokeAsync();

@@ -29,9 +29,11 @@ internal static class PretrainCommand
         var heads = TrainingCliOptions.AtLeast(new Option<int>("--heads") { Description = "Attention heads (must divide --dim)", DefaultValueFactory = _ => 4 }, 1);
         var patch = TrainingCliOptions.AtLeast(new Option<int>("--patch") { Description = "Patch side in pixels (must divide 28)", DefaultValueFactory = _ => 7 }, 1);
         var mlpRatio = new Option<double>("--mlp-ratio") { Description = "MLP hidden width as a multiple of --dim", DefaultValueFactory = _ => 2.0 };
+        var augment = new Option<bool>("--augment") { Description = "Random shifts (±2 px) and horizontal flips while training", DefaultValueFactory = _ => true };
+        var labelSmoothing = new Option<double>("--label-smoothing") { Description = "Cross-entropy label smoothing", DefaultValueFactory = _ => 0.1 };
 
         var command = new Command("pretrain", "Pretrain a small vision transformer on Fashion-MNIST classes 0-4 and save it as the backbone");
-        foreach (var option in new Option[] { output, epochs, trainSize, batchSize, learningRate, dim, depth, heads, patch, mlpRatio })
+        foreach (var option in new Option[] { output, epochs, trainSize, batchSize, learningRate, dim, depth, heads, patch, mlpRatio, augment, labelSmoothing })
             command.Options.Add(option);
         common.AddTo(command);
 
@@ -56,7 +58,8 @@ internal static class PretrainCommand
             var options = new FitOptions
             {
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batchSize), Seed = seed,
-                Trainer = new TrainerOptions { LearningRate = r.GetValue(learningRate), WeightDecay = 0.05, Device = device },
+                Augmentation = r.GetValue(augment) ? new ImageAugmentation() : null,
+                Trainer = new TrainerOptions { LearningRate = r.GetValue(learningRate), WeightDecay = 0.05, LabelSmoothing = r.GetValue(labelSmoothing), Device = device },
             };
             var fit = TrainingProgressView.Fit("pretrain", model, train, options, token);
             var eval = Trainer.Evaluate(model, test.TensorBatches(256, device));

@@ -19,6 +19,9 @@ public sealed record FitOptions
     /// <summary>Seed of the per-epoch shuffles.</summary>
     public ulong Seed { get; init; } = 1;
 
+    /// <summary>Random image transforms applied to each training batch; null trains on the images as they are.</summary>
+    public ImageAugmentation? Augmentation { get; init; }
+
     /// <summary>Optimizer settings and device.</summary>
     public TrainerOptions Trainer { get; init; } = new();
 }
@@ -49,6 +52,7 @@ public static class Fitter
         var total = (long)stepsPerEpoch * options.Epochs;
         var schedule = new CosineSchedule(options.Trainer.LearningRate, total, (long)(total * options.WarmupFraction), minFactor: 0.05);
         using var trainer = new Trainer(model, options.Trainer);
+        var augmentRandom = new SeededRandom(SeededRandom.Derive(options.Seed, 0xA5A5));
         var clock = Stopwatch.StartNew();
         long step = 0, samples = 0;
         double epochLoss = 0, epochCorrect = 0, epochCount = 0;
@@ -63,7 +67,8 @@ public static class Fitter
                 StepResult result;
                 using (Torch.NewDisposeScope())
                 {
-                    var (inputs, labels) = batch.ToTensors(options.Trainer.Device);
+                    var input = options.Augmentation is { } augmentation ? batch with { Features = augmentation.Apply(batch, augmentRandom) } : batch;
+                    var (inputs, labels) = input.ToTensors(options.Trainer.Device);
                     result = trainer.Step(inputs, labels);
                 }
                 step++;
