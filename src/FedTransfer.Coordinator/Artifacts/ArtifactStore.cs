@@ -57,7 +57,7 @@ public sealed class ArtifactStore
 
     /// <summary>Starts writing a new artifact (see <see cref="ArtifactWriter"/>).</summary>
     public ArtifactWriter BeginWrite(long? maxBytes = null) =>
-        new(this, Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".partial"), Math.Min(maxBytes ?? long.MaxValue, MaxArtifactBytes));
+        new(Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".partial"), Math.Min(maxBytes ?? long.MaxValue, MaxArtifactBytes), durable: true, Publish);
 
     /// <summary>Stores <paramref name="bytes"/>.</summary>
     public async Task<ArtifactInfo> PutAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
@@ -143,7 +143,7 @@ public sealed class ArtifactStore
     /// Moves a verified temporary file into place under its digest. An existing file is replaced by the freshly verified
     /// bytes (same content when healthy), which also repairs a corrupted copy when the artifact is uploaded again.
     /// </summary>
-    internal void Publish(string tempPath, string digest)
+    private void Publish(string tempPath, string digest)
     {
         var final = PathOf(digest);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);
