@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace FedTransfer.Coordinator.Artifacts;
@@ -94,28 +93,6 @@ public sealed class ArtifactStore
         }
         stream.Position = offset;
         return stream;
-    }
-
-    /// <summary>
-    /// Reads the artifact from <paramref name="offset"/> to its end in chunks of <paramref name="chunkSize"/> bytes
-    /// (the last may be shorter). Each chunk is a fresh array the caller may keep.
-    /// </summary>
-    public async IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data, long Total)> ReadChunksAsync(
-        string digest, long offset, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
-        await using var stream = OpenRead(digest, offset);
-        var total = stream.Length;
-        var position = offset;
-        while (position < total)
-        {
-            var buffer = new byte[(int)Math.Min(chunkSize, total - position)];
-            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read < buffer.Length)
-                throw new ArtifactIntegrityException($"artifact {digest} shrank while being read ({position + read} of {total} bytes)");
-            yield return (position, buffer, total);
-            position += read;
-        }
     }
 
     /// <summary>Re-hashes the stored file: false when its bytes no longer match its digest (disk corruption, tampering).</summary>
