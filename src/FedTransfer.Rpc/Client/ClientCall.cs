@@ -23,6 +23,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IAsyncDisposable
     private readonly CancellationToken _callerToken;
     private readonly CancellationTokenSource? _deadlineCts;
     private readonly CancellationTokenSource _cts;
+    private HttpRequestMessage? _request;
     private HttpResponseMessage? _response;
     private MessageReader? _reader;
     private PipeReader? _pipe;
@@ -61,10 +62,11 @@ internal sealed class ClientCall<TRequest, TResponse> : IAsyncDisposable
         }
 
         _callerToken.ThrowIfCancellationRequested();
-        using var request = BuildRequest(content);
+        // Kept until the call ends: disposing the request disposes its content, which may still be streaming.
+        _request = BuildRequest(content);
         try
         {
-            _response = await _channel.Invoker.SendAsync(request, _cts.Token).ConfigureAwait(false);
+            _response = await _channel.Invoker.SendAsync(_request, _cts.Token).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -242,6 +244,7 @@ internal sealed class ClientCall<TRequest, TResponse> : IAsyncDisposable
         }
 
         _response?.Dispose();
+        _request?.Dispose();
         _cts.Dispose();
         _deadlineCts?.Dispose();
     }

@@ -13,18 +13,27 @@ internal static class FrameCodec
 {
     public const int HeaderSize = 5;
 
-    /// <summary>Below this size a message is serialized into one contiguous span; above, segment by segment.</summary>
-    private const int ContiguousWriteLimit = 64 * 1024;
+    /// <summary>
+    /// Up to this size a frame is serialized into one contiguous span asked from the writer (a pipe then hands out
+    /// one pooled buffer instead of hundreds of 4 KiB blocks, and the transport sends it in one piece); larger
+    /// messages are written segment by segment so no giant buffer is needed.
+    /// </summary>
+    private const int ContiguousWriteLimit = 8 * 1024 * 1024;
 
     /// <summary>
     /// Looks for one complete frame at the start of <paramref name="buffer"/>. Returns false when more bytes
     /// are needed. Throws <see cref="RpcException"/> as soon as the header shows the frame is invalid or too
     /// large, without waiting for its payload.
     /// </summary>
-    public static bool TryReadFrame(in ReadOnlySequence<byte> buffer, int maxMessageSize, out bool compressed, out ReadOnlySequence<byte> payload)
+    public static bool TryReadFrame(in ReadOnlySequence<byte> buffer, int maxMessageSize, out bool compressed, out ReadOnlySequence<byte> payload) =>
+        TryReadFrame(buffer, maxMessageSize, out compressed, out payload, out _);
+
+    /// <summary>As above; <paramref name="frameSize"/> tells how many bytes the whole frame needs (header + payload) once the header is known, else the header size.</summary>
+    public static bool TryReadFrame(in ReadOnlySequence<byte> buffer, int maxMessageSize, out bool compressed, out ReadOnlySequence<byte> payload, out int frameSize)
     {
         compressed = false;
         payload = default;
+        frameSize = HeaderSize;
         if (buffer.Length < HeaderSize)
         {
             return false;
@@ -45,7 +54,8 @@ internal static class FrameCodec
                 $"Received message of {length} bytes exceeds the limit of {maxMessageSize} bytes.");
         }
 
-        if (buffer.Length - HeaderSize < length)
+        frameSize = (int)Math.Min((long)HeaderSize + length, int.MaxValue);
+        if (buffer.Length < frameSize)
         {
             return false;
         }

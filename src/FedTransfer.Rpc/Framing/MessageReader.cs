@@ -11,6 +11,9 @@ namespace FedTransfer.Rpc.Framing;
 /// </summary>
 internal sealed class MessageReader
 {
+    private const long CoalesceMissingBytes = 256 * 1024;
+    private const long CoalesceGainedBytes = 64 * 1024;
+    private static readonly TimeSpan CoalescePause = TimeSpan.FromMilliseconds(1);
     private readonly PipeReader _reader;
     private readonly int _maxMessageSize;
     private readonly string? _encoding;
@@ -32,6 +35,8 @@ internal sealed class MessageReader
             return default;
         }
 
+        var needed = 0;
+        long seen = 0;
         while (true)
         {
             var result = await _reader.ReadAsync(cancellationToken).ConfigureAwait(false);
@@ -47,7 +52,7 @@ internal sealed class MessageReader
             ReadOnlySequence<byte> payload;
             try
             {
-                gotFrame = FrameCodec.TryReadFrame(buffer, _maxMessageSize, out compressed, out payload);
+                gotFrame = FrameCodec.TryReadFrame(buffer, _maxMessageSize, out compressed, out payload, out needed);
             }
             catch
             {
@@ -83,8 +88,21 @@ internal sealed class MessageReader
 
             // Nothing is consumed, everything is examined: the pipe wakes us only when more bytes arrive.
             _reader.AdvanceTo(buffer.Start, buffer.End);
+            await CoalesceAsync(needed - buffer.Length, buffer.Length - seen, cancellationToken).ConfigureAwait(false);
+            seen = buffer.Length;
         }
     }
+
+    /// <summary>
+    /// Both HTTP/2 stacks hand a large message over one DATA frame (16 KiB with SocketsHttpHandler) at a time and wake
+    /// the reader for each. When much of a frame is still missing and the last read brought little, the sender is
+    /// ahead of no one: pausing briefly lets the rest pile up, so a 1 MiB message costs a few wake-ups instead of 64.
+    /// Small messages and fast-arriving data never pause.
+    /// </summary>
+    private static Task CoalesceAsync(long missing, long gained, CancellationToken cancellationToken) =>
+        missing >= CoalesceMissingBytes && gained < CoalesceGainedBytes
+            ? Task.Delay(CoalescePause, cancellationToken)
+            : Task.CompletedTask;
 
     private T Parse<T>(MessageParser<T> parser, in ReadOnlySequence<byte> payload, bool compressed)
         where T : IMessage<T>

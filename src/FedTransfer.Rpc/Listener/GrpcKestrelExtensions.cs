@@ -20,6 +20,7 @@ public static class GrpcKestrelExtensions
         ArgumentNullException.ThrowIfNull(kestrel);
         ArgumentNullException.ThrowIfNull(options);
         var (address, port) = ParseUrl(options.Url);
+        Validate(options);
         ApplyHttp2Limits(kestrel, options);
         var tls = options.UseTls ? ListenerCertificates.Load(options) : null;
 
@@ -49,6 +50,8 @@ public static class GrpcKestrelExtensions
 
     private static void ApplyHttp2Limits(KestrelServerOptions kestrel, GrpcListenerOptions options)
     {
+        // Lets a handler queue the next large message while Kestrel still sends the previous one (64 KiB by default).
+        kestrel.Limits.MaxResponseBufferSize = options.MaxResponseBufferSize;
         var http2 = kestrel.Limits.Http2;
         http2.InitialConnectionWindowSize = options.InitialConnectionWindowSize;
         http2.InitialStreamWindowSize = options.InitialStreamWindowSize;
@@ -56,6 +59,26 @@ public static class GrpcKestrelExtensions
         http2.MaxStreamsPerConnection = options.MaxStreamsPerConnection;
         http2.KeepAlivePingDelay = options.KeepAlivePingDelay ?? Timeout.InfiniteTimeSpan;
         http2.KeepAlivePingTimeout = options.KeepAlivePingTimeout;
+    }
+
+    private static void Validate(GrpcListenerOptions options)
+    {
+        static void Require(bool condition, string message)
+        {
+            if (!condition)
+            {
+                throw new ArgumentException($"Invalid GrpcListenerOptions: {message}.");
+            }
+        }
+
+        Require(options.InitialConnectionWindowSize >= 65535, "InitialConnectionWindowSize must be at least 65535 bytes");
+        Require(options.InitialStreamWindowSize >= 65535, "InitialStreamWindowSize must be at least 65535 bytes");
+        Require(options.InitialConnectionWindowSize >= options.InitialStreamWindowSize,
+            "InitialConnectionWindowSize must not be smaller than InitialStreamWindowSize");
+        Require(options.MaxFrameSize is >= 16 * 1024 and < 16 * 1024 * 1024, "MaxFrameSize must be between 16 KiB and 16 MiB - 1");
+        Require(options.MaxStreamsPerConnection > 0, "MaxStreamsPerConnection must be positive");
+        Require(options.MaxResponseBufferSize > 0, "MaxResponseBufferSize must be positive");
+        Require(options.KeepAlivePingTimeout > TimeSpan.Zero, "KeepAlivePingTimeout must be positive");
     }
 
     internal static (IPAddress Address, int Port) ParseUrl(string url)

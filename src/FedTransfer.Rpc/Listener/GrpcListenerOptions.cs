@@ -56,6 +56,12 @@ public sealed class GrpcListenerOptions
     /// <summary>Largest HTTP/2 frame the server accepts, bytes (16 KiB - 16 MiB); bigger frames mean fewer per-frame costs.</summary>
     public int MaxFrameSize { get; set; } = 1024 * 1024;
 
+    /// <summary>
+    /// Response bytes a call may buffer before its writes wait for the network, bytes. Above one message (1 MiB
+    /// chunks) so serializing the next message overlaps with sending the previous one.
+    /// </summary>
+    public long MaxResponseBufferSize { get; set; } = 4 * 1024 * 1024;
+
     /// <summary>Concurrent streams (calls) per connection.</summary>
     public int MaxStreamsPerConnection { get; set; } = 256;
 

@@ -129,28 +129,52 @@ internal sealed class ServerCall
     public async ValueTask<T?> ReadRequestAsync<T>(MessageParser<T> parser, CancellationToken cancellationToken)
         where T : IMessage<T>
     {
-        if (!cancellationToken.CanBeCanceled)
+        try
         {
-            return await _reader.ReadAsync(parser, _cts.Token).ConfigureAwait(false);
-        }
+            if (!cancellationToken.CanBeCanceled)
+            {
+                return await _reader.ReadAsync(parser, _cts.Token).ConfigureAwait(false);
+            }
 
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token, cancellationToken);
-        return await _reader.ReadAsync(parser, linked.Token).ConfigureAwait(false);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(_cts.Token, cancellationToken);
+            return await _reader.ReadAsync(parser, linked.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (IsAbortOfCancelledCall(ex))
+        {
+            throw CancelledCall(ex);
+        }
     }
 
     /// <summary>Reads the one request of a unary or server-streaming call, insisting on exactly one.</summary>
     public async Task<T> ReadSingleRequestAsync<T>(MessageParser<T> parser)
         where T : IMessage<T>
     {
-        var request = await _reader.ReadAsync(parser, _cts.Token).ConfigureAwait(false)
-            ?? throw new RpcException(StatusCode.Internal, $"{_method} expects one request message but the request stream was empty.");
-        if (await _reader.ReadAsync(parser, _cts.Token).ConfigureAwait(false) is not null)
+        try
         {
-            throw new RpcException(StatusCode.Internal, $"{_method} expects one request message but the client sent more.");
-        }
+            var request = await _reader.ReadAsync(parser, _cts.Token).ConfigureAwait(false)
+                ?? throw new RpcException(StatusCode.Internal, $"{_method} expects one request message but the request stream was empty.");
+            if (await _reader.ReadAsync(parser, _cts.Token).ConfigureAwait(false) is not null)
+            {
+                throw new RpcException(StatusCode.Internal, $"{_method} expects one request message but the client sent more.");
+            }
 
-        return request;
+            return request;
+        }
+        catch (Exception ex) when (IsAbortOfCancelledCall(ex))
+        {
+            throw CancelledCall(ex);
+        }
     }
+
+    /// <summary>
+    /// Once the client reset the stream or the deadline passed, Kestrel fails pending I/O with transport exceptions;
+    /// handlers see the cancellation they expect instead (cancellation is not an error).
+    /// </summary>
+    private bool IsAbortOfCancelledCall(Exception ex) =>
+        ex is not RpcException and not OperationCanceledException && _cts.IsCancellationRequested;
+
+    private OperationCanceledException CancelledCall(Exception inner) =>
+        new($"{_method} was cancelled (client gone or deadline exceeded).", inner, _cts.Token);
 
     public async Task WriteResponseAsync<T>(T message, CancellationToken cancellationToken)
         where T : IMessage<T>
@@ -190,6 +214,10 @@ internal sealed class ServerCall
             {
                 throw new OperationCanceledException(token);
             }
+        }
+        catch (Exception ex) when (IsAbortOfCancelledCall(ex))
+        {
+            throw CancelledCall(ex);
         }
         finally
         {

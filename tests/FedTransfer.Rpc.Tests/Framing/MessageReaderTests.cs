@@ -34,6 +34,44 @@ public sealed class MessageReaderTests
     }
 
     [Fact]
+    public async Task ReadAsync_LargeFramesTricklingIn_AreReassembledExactly()
+    {
+        // 1 MiB messages arriving in 16 KiB pieces with pauses: the reader's wait-for-more-data path for big frames.
+        var random = new Random(99);
+        var messages = Enumerable.Range(0, 3).Select(i =>
+        {
+            var data = new byte[1024 * 1024 - i];
+            random.NextBytes(data);
+            return new Chunk { Offset = i, Data = ByteString.CopyFrom(data) };
+        }).ToList();
+        var bytes = messages.SelectMany(RawHttp2Client.Frame).ToArray();
+        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 0));
+        var writer = Task.Run(async () =>
+        {
+            for (var position = 0; position < bytes.Length; position += 16 * 1024)
+            {
+                await pipe.Writer.WriteAsync(bytes.AsMemory(position, Math.Min(16 * 1024, bytes.Length - position)));
+                if (position % (256 * 1024) == 0)
+                {
+                    await Task.Delay(2);
+                }
+            }
+
+            await pipe.Writer.CompleteAsync();
+        });
+        var reader = new MessageReader(pipe.Reader, 2 * 1024 * 1024, encoding: null);
+
+        var read = new List<Chunk>();
+        while (await reader.ReadAsync(Chunk.Parser, CancellationToken.None).AsTask().WaitAsync(TimeSpan.FromSeconds(30)) is { } chunk)
+        {
+            read.Add(chunk);
+        }
+
+        await writer;
+        Assert.Equal(messages, read);
+    }
+
+    [Fact]
     public async Task ReadAsync_StreamEndsInsideAFrame_ThrowsInternal()
     {
         var frame = RawHttp2Client.Frame(new Chunk { Offset = 1, Data = ByteString.CopyFrom(new byte[100]) });

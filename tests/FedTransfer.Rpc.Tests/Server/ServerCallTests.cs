@@ -218,6 +218,7 @@ public sealed class ServerCallTests : IAsyncLifetime
 
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => call);
         Assert.Equal(UploadPath, await _server.Service.CancellationObserved.Task.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.IsAssignableFrom<OperationCanceledException>(_server.Service.CancellationException);
         await AssertServerStillServesAsync();
         Assert.DoesNotContain(_server.Logs.Entries, e => e.Level >= LogLevel.Error);
     }

@@ -51,7 +51,16 @@ public sealed class TestServerHost : IAsyncDisposable
         app.MapGrpcService(TestService.Name, service.Map);
         map?.Invoke(app);
         using var startTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await app.StartAsync(startTimeout.Token);
+        try
+        {
+            await app.StartAsync(startTimeout.Token);
+        }
+        catch
+        {
+            await app.DisposeAsync();
+            throw;
+        }
+
         return new TestServerHost(app, service, logs);
     }
 

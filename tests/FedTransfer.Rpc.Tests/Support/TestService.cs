@@ -17,6 +17,9 @@ public sealed class TestService
     /// <summary>Completed with the method name when a handler sees its call cancelled.</summary>
     public TaskCompletionSource<string> CancellationObserved { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    /// <summary>The exception the handler saw when its call was cancelled.</summary>
+    public Exception? CancellationException { get; private set; }
+
     /// <summary>Completed when an Echo handler starts waiting out its delay_ms.</summary>
     public TaskCompletionSource DelayStarted { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -132,8 +135,9 @@ public sealed class TestService
         {
             await task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
         {
+            CancellationException ??= ex;
             CancellationObserved.TrySetResult(context.Method);
             throw;
         }
@@ -145,8 +149,9 @@ public sealed class TestService
         {
             return await task.ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (context.CancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (context.CancellationToken.IsCancellationRequested)
         {
+            CancellationException ??= ex;
             CancellationObserved.TrySetResult(context.Method);
             throw;
         }
