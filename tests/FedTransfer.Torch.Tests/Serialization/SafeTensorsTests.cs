@@ -119,18 +119,6 @@ public sealed class SafeTensorsTests : IDisposable
     }
 
     [Fact]
-    public void Indexer_UnknownName_MessageNamesTensor()
-    {
-        var file = SafeTensors.Read(TwoTensors(), "x.safetensors");
-
-        var e = Assert.Throws<KeyNotFoundException>(() => file["nope"]);
-
-        Assert.Contains("'nope'", e.Message);
-        Assert.False(file.TryGet("nope", out _));
-        Assert.True(file.TryGet("a", out var a) && a.Name == "a");
-    }
-
-    [Fact]
     public void WriteFile_ThenReadFile_RoundTripsAndLeavesNoTempFile()
     {
         var path = Path.Combine(_dir, "m.safetensors");
