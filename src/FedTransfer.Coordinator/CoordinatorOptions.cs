@@ -47,6 +47,19 @@ public sealed class CoordinatorOptions
     /// </summary>
     public string AdminToken { get; set; } = "";
 
+    /// <summary>
+    /// Keep every site payload after its round (under updates/, one file per task) instead of deleting it once the round's
+    /// aggregate is written. Costs one adapter per site per round of disk.
+    /// </summary>
+    public bool KeepUpdatePayloads { get; set; }
+
+    /// <summary>
+    /// Force each received payload to the disk before answering its receipt. Off by default: payloads only need to
+    /// outlive a killed coordinator process (the page cache does that); after an OS crash, payloads that did not survive
+    /// are detected by their digests and reported as lost. On makes every upload wait for the disk.
+    /// </summary>
+    public bool SyncUpdatesToDisk { get; set; }
+
     /// <summary>When true, PullTask answers <c>stop</c> once at least one run exists and none is running (demos end their sites this way).</summary>
     public bool StopSitesWhenIdle { get; set; }
 
@@ -55,4 +68,7 @@ public sealed class CoordinatorOptions
 
     /// <summary>Full path of the artifact store.</summary>
     public string ArtifactDirectory => Path.Combine(DataDirectory, "artifacts");
+
+    /// <summary>Where site payloads wait for their round's aggregate.</summary>
+    public string UpdatesDirectory => Path.Combine(DataDirectory, "updates");
 }

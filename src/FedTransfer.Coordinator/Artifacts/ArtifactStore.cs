@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 
 namespace FedTransfer.Coordinator.Artifacts;
@@ -57,7 +56,7 @@ public sealed class ArtifactStore
 
     /// <summary>Starts writing a new artifact (see <see cref="ArtifactWriter"/>).</summary>
     public ArtifactWriter BeginWrite(long? maxBytes = null) =>
-        new(this, Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".partial"), Math.Min(maxBytes ?? long.MaxValue, MaxArtifactBytes));
+        new(Path.Combine(_temp, Guid.NewGuid().ToString("N") + ".partial"), Math.Min(maxBytes ?? long.MaxValue, MaxArtifactBytes), durable: true, Publish);
 
     /// <summary>Stores <paramref name="bytes"/>.</summary>
     public async Task<ArtifactInfo> PutAsync(ReadOnlyMemory<byte> bytes, CancellationToken cancellationToken = default)
@@ -96,28 +95,6 @@ public sealed class ArtifactStore
         return stream;
     }
 
-    /// <summary>
-    /// Reads the artifact from <paramref name="offset"/> to its end in chunks of <paramref name="chunkSize"/> bytes
-    /// (the last may be shorter). Each chunk is a fresh array the caller may keep.
-    /// </summary>
-    public async IAsyncEnumerable<(long Offset, ReadOnlyMemory<byte> Data, long Total)> ReadChunksAsync(
-        string digest, long offset, int chunkSize, [EnumeratorCancellation] CancellationToken cancellationToken = default)
-    {
-        ArgumentOutOfRangeException.ThrowIfLessThan(chunkSize, 1);
-        await using var stream = OpenRead(digest, offset);
-        var total = stream.Length;
-        var position = offset;
-        while (position < total)
-        {
-            var buffer = new byte[(int)Math.Min(chunkSize, total - position)];
-            var read = await stream.ReadAtLeastAsync(buffer, buffer.Length, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
-            if (read < buffer.Length)
-                throw new ArtifactIntegrityException($"artifact {digest} shrank while being read ({position + read} of {total} bytes)");
-            yield return (position, buffer, total);
-            position += read;
-        }
-    }
-
     /// <summary>Re-hashes the stored file: false when its bytes no longer match its digest (disk corruption, tampering).</summary>
     /// <exception cref="ArtifactNotFoundException">Not stored.</exception>
     public async Task<bool> VerifyAsync(string digest, CancellationToken cancellationToken = default)
@@ -143,7 +120,7 @@ public sealed class ArtifactStore
     /// Moves a verified temporary file into place under its digest. An existing file is replaced by the freshly verified
     /// bytes (same content when healthy), which also repairs a corrupted copy when the artifact is uploaded again.
     /// </summary>
-    internal void Publish(string tempPath, string digest)
+    private void Publish(string tempPath, string digest)
     {
         var final = PathOf(digest);
         Directory.CreateDirectory(Path.GetDirectoryName(final)!);

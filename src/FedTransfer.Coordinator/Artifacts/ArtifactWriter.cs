@@ -3,22 +3,28 @@ using System.Security.Cryptography;
 namespace FedTransfer.Coordinator.Artifacts;
 
 /// <summary>
-/// Writes one artifact: bytes go to a temporary file while being hashed; <see cref="CommitAsync"/> checks size and
-/// digest, flushes to disk and renames the file to its digest. Disposing without committing deletes the temporary
-/// file, so an interrupted upload never leaves a half-written artifact under a digest name.
+/// Writes one blob: bytes go to a temporary file while being hashed; <see cref="CommitAsync"/> checks size and digest,
+/// optionally flushes to disk, and moves the file to its final name. Disposing without committing deletes the temporary
+/// file, so an interrupted upload never leaves a half-written file under a final name.
 /// </summary>
 public sealed class ArtifactWriter : IAsyncDisposable
 {
-    private readonly ArtifactStore _store;
+    private readonly Action<string, string> _publish;
+    private readonly bool _durable;
     private readonly string _tempPath;
     private readonly FileStream _file;
     private readonly IncrementalHash _hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
     private readonly long _maxBytes;
     private bool _done;
 
-    internal ArtifactWriter(ArtifactStore store, string tempPath, long maxBytes)
+    /// <param name="tempPath">Where the bytes go while being written.</param>
+    /// <param name="maxBytes">Size limit.</param>
+    /// <param name="durable">Flush to the disk before publishing (survives an OS crash, at the disk's sync speed).</param>
+    /// <param name="publish">Moves the verified temporary file (first argument) into place for its digest (second argument).</param>
+    internal ArtifactWriter(string tempPath, long maxBytes, bool durable, Action<string, string> publish)
     {
-        _store = store;
+        _publish = publish;
+        _durable = durable;
         _tempPath = tempPath;
         _maxBytes = maxBytes;
         _file = new FileStream(tempPath, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, FileOptions.Asynchronous);
@@ -48,7 +54,7 @@ public sealed class ArtifactWriter : IAsyncDisposable
             await WriteAsync(buffer.AsMemory(0, n), cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Verifies and stores the artifact under its digest (idempotent: an existing identical artifact is kept).</summary>
+    /// <summary>Verifies the bytes and publishes them under their final name.</summary>
     /// <param name="expectedDigest">When set, the computed digest must equal it.</param>
     /// <param name="expectedLength">When set, the byte count must equal it.</param>
     /// <param name="cancellationToken">Cancels the final flush.</param>
@@ -65,9 +71,9 @@ public sealed class ArtifactWriter : IAsyncDisposable
             if (expectedDigest is not null && !string.Equals(expectedDigest, digest, StringComparison.Ordinal))
                 throw new ArtifactIntegrityException($"the bytes received hash to {digest} but {expectedDigest} was declared; the data was corrupted in transit, send it again");
             await _file.FlushAsync(cancellationToken).ConfigureAwait(false);
-            _file.Flush(flushToDisk: true);
+            if (_durable) _file.Flush(flushToDisk: true);
             await _file.DisposeAsync().ConfigureAwait(false);
-            _store.Publish(_tempPath, digest);
+            _publish(_tempPath, digest);
             return new ArtifactInfo(digest, Length);
         }
         finally

@@ -36,6 +36,11 @@ public static class CoordinatorServiceCollectionExtensions
             var o = sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value;
             return new ArtifactStore(o.ArtifactDirectory, o.MaxArtifactBytes);
         });
+        services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value;
+            return new UpdateFiles(o.UpdatesDirectory, o.SyncUpdatesToDisk);
+        });
         services.AddSingleton<SiteStore>();
         services.AddSingleton<CatalogStore>();
         services.AddSingleton<RunStore>();

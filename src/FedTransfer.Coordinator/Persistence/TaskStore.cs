@@ -27,6 +27,10 @@ internal sealed class TaskStore(CoordinatorDatabase db)
         return c.Query($"SELECT {UpdateColumns} FROM updates WHERE task_id = $id", MapUpdate, t, ("$id", u.TaskId)).Single();
     });
 
+    /// <summary>Turns a recorded result into a rejection (its payload was lost before its round used it).</summary>
+    public void Reject(string taskId, string reason) => db.Write((c, t) =>
+        c.Exec("UPDATE updates SET outcome = 'rejected', reason = $r WHERE task_id = $id", t, ("$r", reason), ("$id", taskId)));
+
     private static TaskRow MapTask(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4), r.GetString(5), r.GetInt64(6));
 
     private static UpdateRow MapUpdate(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetInt32(2), r.GetString(3), r.GetString(4),

@@ -7,15 +7,16 @@ namespace FedTransfer.Coordinator.Runs;
 
 /// <summary>
 /// A round accepting results: its state machine and (for train rounds) the streaming accumulator. Results are applied
-/// under <see cref="Gate"/> one at a time, so the accumulator never sees two sites at once and nothing is added after the
-/// round closes. The driver waits on <see cref="Changed"/>.
+/// inside <see cref="EnterAsync"/> one at a time, so the accumulator never sees two sites at once and nothing is added
+/// after the round closes. The gate is awaited, not blocked on: many sites finishing together must not tie up the
+/// thread pool the server needs to keep receiving their uploads. The driver waits on <see cref="Changed"/>.
 /// </summary>
 internal sealed class ActiveRound(string runId, int round, string kind, RoundStateMachine machine, ITrainAccumulator? accumulator, long startedMs)
 {
     private readonly Dictionary<string, (string Outcome, string Reason)> _outcomes = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public object Gate { get; } = new();
+    private readonly SemaphoreSlim _gate = new(1, 1);
     public string RunId { get; } = runId;
     public int Round { get; } = round;
     public string Kind { get; } = kind;
@@ -32,7 +33,7 @@ internal sealed class ActiveRound(string runId, int round, string kind, RoundSta
     /// <summary>
     /// Applies one site's verdict: a rejection counts as an answer without a result; a valid result counts and (train)
     /// joins the aggregate, unless the round already closed (late). A second verdict for the same site returns the first.
-    /// Call under <see cref="Gate"/>.
+    /// Call inside <see cref="EnterAsync"/>.
     /// </summary>
     public (string Outcome, string Reason) Apply(string siteId, UpdateCheck check, Func<SiteTrainResult>? trainResult)
     {
@@ -68,6 +69,23 @@ internal sealed class ActiveRound(string runId, int round, string kind, RoundSta
         if (outcome.Item1 != RowValues.Late) _outcomes[siteId] = outcome;
         Signal();
         return outcome;
+    }
+
+    /// <summary>Waits for exclusive use of the round; dispose the result to leave.</summary>
+    public async Task<IDisposable> EnterAsync(CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        return new Exit(_gate);
+    }
+
+    private sealed class Exit(SemaphoreSlim gate) : IDisposable
+    {
+        private int _done;
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _done, 1) == 0) gate.Release();
+        }
     }
 
     /// <summary>Wakes the driver.</summary>

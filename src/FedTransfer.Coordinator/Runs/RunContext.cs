@@ -46,8 +46,20 @@ internal sealed class RunContext
     }
 
     /// <summary>Loads a run's context from the database and the artifact store.</summary>
-    /// <exception cref="InvalidOperationException">The run, its federation or its artifacts are missing.</exception>
+    /// <exception cref="InvalidOperationException">The run's federation, settings or artifacts are missing or unreadable; the message says which.</exception>
     public static RunContext Load(RunRow run, CatalogStore catalog, ArtifactStore store)
+    {
+        try
+        {
+            return LoadUnchecked(run, catalog, store);
+        }
+        catch (Exception e) when (e is not InvalidOperationException and not OperationCanceledException)
+        {
+            throw new InvalidOperationException($"run {run.RunId} cannot be loaded: {e.Message}", e);
+        }
+    }
+
+    private static RunContext LoadUnchecked(RunRow run, CatalogStore catalog, ArtifactStore store)
     {
         var federation = catalog.FindFederation(run.FederationId)
             ?? throw new InvalidOperationException($"run {run.RunId} refers to federation {run.FederationId}, which does not exist");

@@ -40,7 +40,7 @@ internal sealed partial class RunDriver
         }
 
         var active = OpenActiveRound(round, RowValues.Evaluate, tasks, null, row.StartedMs);
-        Replay(active, tasks, null);
+        await ReplayAsync(active, null, cancellationToken).ConfigureAwait(false);
         Offer(active, tasks, task => TaskPayloads.Evaluate(run, task, adapterRef, active.Machine.Deadline));
         await WaitForCloseAsync(active, cancellationToken).ConfigureAwait(false);
         Withdraw(tasks);
@@ -55,14 +55,27 @@ internal sealed partial class RunDriver
         PublishRoundCompleted(round, RowValues.Evaluate, active.StartedMs, tasks, adapterRef, aggregate.Metrics, adapter.SizeBytes, reason);
     }
 
-    /// <summary>Re-applies the results already stored for a reopened round (after a restart), in arrival order.</summary>
-    private void Replay(ActiveRound active, IReadOnlyList<TaskRow> tasks, GlobalAdapter? global)
+    /// <summary>
+    /// Re-applies the results already stored for a reopened round (after a restart), in arrival order. An accepted
+    /// payload that did not survive (an OS crash before the page cache reached the disk) becomes a recorded rejection.
+    /// </summary>
+    private async Task ReplayAsync(ActiveRound active, GlobalAdapter? global, CancellationToken cancellationToken)
     {
-        lock (active.Gate)
+        var stored = deps.Tasks.UpdatesForRound(run.RunId, active.Round, active.Kind);
+        var lost = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var update in stored.Where(u => u.Outcome == RowValues.Accepted && u.SizeBytes > 0))
         {
-            foreach (var update in deps.Tasks.UpdatesForRound(run.RunId, active.Round, active.Kind))
+            if (await deps.Updates.VerifyAsync(update.TaskId, update.Digest, cancellationToken).ConfigureAwait(false)) continue;
+            deps.Tasks.Reject(update.TaskId, LostPayload);
+            lost.Add(update.TaskId);
+        }
+        using (await active.EnterAsync(cancellationToken).ConfigureAwait(false))
+        {
+            foreach (var update in stored)
             {
-                if (update.Outcome == RowValues.Accepted)
+                if (lost.Contains(update.TaskId))
+                    active.Apply(update.SiteId, UpdateCheck.Reject(LostPayload), null);
+                else if (update.Outcome == RowValues.Accepted)
                     active.Apply(update.SiteId, UpdateCheck.Valid, global is null ? null : () => StoredResult(update));
                 else if (update.Outcome == RowValues.Rejected)
                     active.Apply(update.SiteId, UpdateCheck.Reject(update.Reason), null);
@@ -70,7 +83,9 @@ internal sealed partial class RunDriver
         }
     }
 
-    private ITrainAccumulator RebuildAccumulator(int round, GlobalAdapter global, IReadOnlyList<TaskRow> tasks)
+    private const string LostPayload = "the payload was lost in a coordinator crash before its round used it";
+
+    private ITrainAccumulator RebuildAccumulator(int round, GlobalAdapter global)
     {
         var accumulator = run.Strategy.BeginAggregateTrain(round, global);
         foreach (var update in deps.Tasks.UpdatesForRound(run.RunId, round, RowValues.Train).Where(u => u.Outcome == RowValues.Accepted))
@@ -79,7 +94,14 @@ internal sealed partial class RunDriver
     }
 
     private SiteTrainResult StoredResult(UpdateRow update) =>
-        new(update.SiteId, update.Examples, ProtoMapping.ParseMetrics(update.MetricsJson), () => deps.Artifacts.OpenRead(update.Digest));
+        new(update.SiteId, update.Examples, ProtoMapping.ParseMetrics(update.MetricsJson), () => deps.Updates.OpenRead(update.TaskId));
+
+    /// <summary>Drops the payloads a closed round no longer needs.</summary>
+    private void DeletePayloads(IReadOnlyList<TaskRow> tasks)
+    {
+        if (deps.Options.KeepUpdatePayloads) return;
+        foreach (var task in tasks) deps.Updates.Delete(task.TaskId);
+    }
 
     private async Task<GlobalAdapter> LoadGlobalAsync(string digest, CancellationToken cancellationToken)
     {

@@ -77,24 +77,26 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
 
         var global = await LoadGlobalAsync(input.Digest, cancellationToken).ConfigureAwait(false);
         var active = OpenActiveRound(round, RowValues.Train, tasks, run.Strategy.BeginAggregateTrain(round, global), row.StartedMs);
-        Replay(active, tasks, global);
+        await ReplayAsync(active, global, cancellationToken).ConfigureAwait(false);
         Offer(active, tasks, task => TaskPayloads.Train(run, task, globalRef, active.Machine.Deadline));
         await WaitForCloseAsync(active, cancellationToken).ConfigureAwait(false);
         Withdraw(tasks);
 
         if (active.Machine.Phase == RoundPhase.Failed)
         {
+            DeletePayloads(tasks);
             FailRun(round, active.Machine.FailureReason!);
             return false;
         }
         if (active.AccumulatorFaulted)
         {
             CoordinatorLog.AccumulatorRebuilt(_log, active.AccumulatorError!, run.RunId, round);
-            active.Accumulator = RebuildAccumulator(round, global, tasks);
+            active.Accumulator = RebuildAccumulator(round, global);
         }
         var aggregate = active.Accumulator!.Complete(active.Machine.Failures);
         if (!aggregate.Succeeded)
         {
+            DeletePayloads(tasks);
             FailRun(round, aggregate.FailureReason!);
             return false;
         }
@@ -102,6 +104,7 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         var output = await deps.Artifacts.PutAsync(SafeTensors.Serialize(aggregate.NewGlobal!, metadata), cancellationToken).ConfigureAwait(false);
         var metricsJson = ProtoMapping.MetricsJson(aggregate.Metrics);
         deps.Runs.CompleteTrainRound(run.RunId, round, output.Digest, output.SizeBytes, metricsJson, deps.NowMs);
+        DeletePayloads(tasks);
         PublishRoundCompleted(active, tasks, ProtoMapping.ToRef(output), aggregate.Metrics, globalRef.SizeBytes, failureReason: "");
         return true;
     }
@@ -141,7 +144,7 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         {
             var changed = active.Changed;
             RoundPhase phase;
-            lock (active.Gate) phase = active.Machine.Advance();
+            using (await active.EnterAsync(cancellationToken).ConfigureAwait(false)) phase = active.Machine.Advance();
             if (phase != RoundPhase.Open) return;
             var wait = active.Machine.Deadline - deps.Clock.GetUtcNow();
             if (wait <= TimeSpan.Zero) continue;

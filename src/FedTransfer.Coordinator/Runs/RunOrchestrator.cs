@@ -43,7 +43,7 @@ internal sealed class RunOrchestrator(RunStore runs, RunRegistry registry, RunDe
             {
                 context = registry.Get(runId);
             }
-            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or IOException or FormatException or ArgumentException or Artifacts.ArtifactNotFoundException)
+            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
             {
                 // A run whose federation or artifacts are gone cannot go on; say so instead of retrying forever.
                 var reason = $"cannot load the run: {e.Message}";

@@ -1,3 +1,4 @@
+using System.Buffers;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Rpc;
@@ -25,10 +26,26 @@ internal static class ArtifactStreaming
             ?? throw new RpcException(StatusCode.NotFound, $"no artifact with digest {request.Digest} is stored");
         if (request.Offset < 0 || request.Offset > size)
             throw new RpcException(StatusCode.OutOfRange, $"offset {request.Offset} is outside the artifact's {size} bytes; resume from 0..{size}");
-        await foreach (var (offset, data, total) in store.ReadChunksAsync(request.Digest, request.Offset, chunkSize, cancellationToken).ConfigureAwait(false))
+        // One pooled buffer per download: the gRPC layer serialises a message into the response before WriteAsync
+        // completes, so the buffer can be refilled for the next chunk (no 1 MiB garbage array per chunk).
+        var buffer = ArrayPool<byte>.Shared.Rent(chunkSize);
+        try
         {
-            var chunk = new ArtifactChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(data), TotalBytes = total, Digest = request.Digest };
-            await writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+            await using var stream = store.OpenRead(request.Digest, request.Offset);
+            var offset = request.Offset;
+            while (offset < size)
+            {
+                var wanted = (int)Math.Min(chunkSize, size - offset);
+                var n = await stream.ReadAtLeastAsync(buffer.AsMemory(0, wanted), wanted, throwOnEndOfStream: false, cancellationToken).ConfigureAwait(false);
+                if (n < wanted) throw new RpcException(StatusCode.DataLoss, $"artifact {request.Digest} ended at {offset + n} of {size} bytes while being sent");
+                var chunk = new ArtifactChunk { Offset = offset, Data = UnsafeByteOperations.UnsafeWrap(buffer.AsMemory(0, n)), TotalBytes = size, Digest = request.Digest };
+                await writer.WriteAsync(chunk, cancellationToken).ConfigureAwait(false);
+                offset += n;
+            }
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 

@@ -13,13 +13,13 @@ using Microsoft.Extensions.Options;
 namespace FedTransfer.Coordinator;
 
 /// <summary>
-/// Federation.PushResult: receives a result (header, then payload chunks) into the artifact store with size and SHA-256
+/// Federation.PushResult: receives a result (header, then payload chunks) into its task's payload file with size and SHA-256
 /// checked, validates it against the run's trainable set, applies it to the open round (where a valid train update
 /// joins the streaming FedAvg aggregate) and records it. Idempotent by task id: a repeated push gets the first receipt.
 /// Transport problems are gRPC errors (the site may retry); content problems are a REJECTED receipt (final).
 /// </summary>
 internal sealed class ResultIntake(
-    SiteDirectory sites, TaskStore tasks, RunStore runs, RunRegistry registry, ArtifactStore store, TaskMailbox mailbox,
+    SiteDirectory sites, TaskStore tasks, RunStore runs, RunRegistry registry, UpdateFiles payloads, TaskMailbox mailbox,
     RunEventHub events, IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<ResultIntake> log)
 {
     private const int MaxMetrics = 64;
@@ -49,8 +49,10 @@ internal sealed class ResultIntake(
             while (await messages.MoveNextAsync().ConfigureAwait(false)) { }
             return ToReceipt(first, duplicate: true);
         }
-        var payload = await ReceivePayloadAsync(messages, header, ct).ConfigureAwait(false);
-        var row = Record(task, header, payload);
+        var payload = await ReceivePayloadAsync(messages, header, task.TaskId, ct).ConfigureAwait(false);
+        var row = await RecordAsync(task, header, payload, ct).ConfigureAwait(false);
+        // Only accepted payloads are needed (until their round's aggregate is written).
+        if (payload is not null && row.Outcome != RowValues.Accepted && !options.Value.KeepUpdatePayloads) payloads.Delete(task.TaskId);
         mailbox.Withdraw(task.TaskId);
         events.Publish(task.RunId, e =>
         {
@@ -83,7 +85,7 @@ internal sealed class ResultIntake(
         }
     }
 
-    private async Task<ArtifactInfo?> ReceivePayloadAsync(IAsyncEnumerator<PushResultRequest> messages, ResultHeader header, CancellationToken ct)
+    private async Task<ArtifactInfo?> ReceivePayloadAsync(IAsyncEnumerator<PushResultRequest> messages, ResultHeader header, string taskId, CancellationToken ct)
     {
         if (header.PayloadTotalBytes == 0)
         {
@@ -91,7 +93,7 @@ internal sealed class ResultIntake(
                 throw new RpcException(StatusCode.InvalidArgument, "payload chunks were sent but payload_total_bytes is 0");
             return null;
         }
-        await using var writer = store.BeginWrite(header.PayloadTotalBytes);
+        await using var writer = payloads.BeginWrite(taskId, header.PayloadTotalBytes);
         while (await messages.MoveNextAsync().ConfigureAwait(false))
         {
             var message = messages.Current;
@@ -118,20 +120,20 @@ internal sealed class ResultIntake(
         }
     }
 
-    private UpdateRow Record(TaskRow task, ResultHeader header, ArtifactInfo? payload)
+    private async Task<UpdateRow> RecordAsync(TaskRow task, ResultHeader header, ArtifactInfo? payload, CancellationToken ct)
     {
         var run = registry.Get(task.RunId);
         var metrics = new Dictionary<string, double>(header.Metrics);
         var check = Check(run, task, header.ExampleCount, metrics, payload);
         var trainResult = task.Kind == RowValues.Train && payload is not null
-            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, () => store.OpenRead(payload.Digest))
+            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, () => payloads.OpenRead(task.TaskId))
             : (Func<SiteTrainResult>?)null;
         var row = new UpdateRow(task.TaskId, task.RunId, task.Round, task.Kind, task.SiteId, payload?.Digest ?? "", payload?.SizeBytes ?? 0,
             header.ExampleCount, ProtoMapping.MetricsJson(metrics), "", "", clock.GetUtcNow().ToUnixTimeMilliseconds());
         var active = run.Active;
         if (active is not null && active.Round == task.Round && active.Kind == task.Kind)
         {
-            lock (active.Gate)
+            using (await active.EnterAsync(ct).ConfigureAwait(false))
             {
                 var (outcome, reason) = active.Apply(task.SiteId, check, trainResult);
                 return tasks.InsertUpdate(row with { Outcome = outcome, Reason = reason });
@@ -150,7 +152,7 @@ internal sealed class ResultIntake(
         if (!check.IsValid) return check;
         check = CheckMetrics(metrics);
         if (!check.IsValid || task.Kind != RowValues.Train) return check;
-        using var stream = store.OpenRead(payload!.Digest);
+        using var stream = payloads.OpenRead(task.TaskId);
         return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
     }
 

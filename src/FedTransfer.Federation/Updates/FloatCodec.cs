@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using FedTransfer.Torch;
 
@@ -34,6 +35,7 @@ internal static class FloatCodec
         };
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow first JIT tier
     private static long FirstAllSet<T>(ReadOnlySpan<T> bits, T exponent, T mantissa, out bool isNaN)
         where T : unmanaged, IBinaryInteger<T>
     {
@@ -73,6 +75,7 @@ internal static class FloatCodec
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow first JIT tier
     private static void AccumulateF32(ReadOnlySpan<float> x, float weight, Span<float> sum)
     {
         var i = 0;
@@ -86,6 +89,7 @@ internal static class FloatCodec
         for (; i < x.Length; i++) sum[i] += x[i] * weight;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow first JIT tier
     private static void AccumulateBf16(ReadOnlySpan<ushort> x, float weight, Span<float> sum)
     {
         var i = 0;
@@ -106,6 +110,7 @@ internal static class FloatCodec
         for (; i < x.Length; i++) sum[i] += BitConverter.Int32BitsToSingle(x[i] << 16) * weight;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow first JIT tier
     private static void AccumulateF16(ReadOnlySpan<ushort> x, float weight, Span<float> sum)
     {
         for (var i = 0; i < x.Length; i++) sum[i] += (float)BitConverter.UInt16BitsToHalf(x[i]) * weight;
@@ -121,6 +126,7 @@ internal static class FloatCodec
     };
 
     /// <summary>Writes float32 values into <paramref name="destination"/> in <paramref name="dtype"/>, rounding to nearest even.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)] // hot loops: skip the slow first JIT tier
     public static void Encode(ReadOnlySpan<float> values, DType dtype, Span<byte> destination)
     {
         switch (dtype)

@@ -157,6 +157,51 @@ public class RunDriverTests
         Assert.Equal(RunEvent.EventOneofCase.RunFinished, events[^1].EventCase);
     }
 
+    [Fact]
+    public async Task PayloadLostBeforeRestart_BecomesARecordedRejection()
+    {
+        using var temp = new TempDirectory();
+        string runId;
+        TrainTask taskA;
+        await using (var first = await TestCoordinator.StartAsync(temp.Path))
+        {
+            var federation = await AdminClient.CreateFederationAsync(first.Channel, Tensors.Bytes(Tensors.Random(5)));
+            using var a = await FakeSite.JoinAsync(first.Address, "a");
+            using var b = await FakeSite.JoinAsync(first.Address, "b");
+            runId = (await AdminClient.StartRunAsync(first.Channel, federation.FederationId, rounds: 1, minSites: 2)).RunId;
+            taskA = await a.NextTrainAsync();
+            await a.PushAsync(taskA.TaskId, 1, 10, Tensors.Bytes(Tensors.Random(80, 0.1f)));
+        }
+        // What an OS crash can do to a payload that was only in the page cache.
+        File.Delete(Path.Combine(temp.Path, "updates", taskA.TaskId + ".safetensors"));
+
+        await using var second = await TestCoordinator.StartAsync(temp.Path);
+        var events = await AdminClient.WatchToEndAsync(second.Channel, runId);
+
+        var update = second.Get<TaskStore>().FindUpdate(taskA.TaskId)!;
+        Assert.Equal(RowValues.Rejected, update.Outcome);
+        Assert.Contains("lost in a coordinator crash", update.Reason);
+        Assert.Equal(RunEvent.EventOneofCase.RunFailed, events[^1].EventCase);
+        Assert.Contains("lost in a coordinator crash", events[^1].RunFailed.Reason);
+    }
+
+    [Fact]
+    public async Task CompletedRound_DeletesItsPayloads()
+    {
+        using var temp = new TempDirectory();
+        await using var coordinator = await TestCoordinator.StartAsync(temp.Path);
+        var federation = await AdminClient.CreateFederationAsync(coordinator.Channel, Tensors.Bytes(Tensors.Random(6)));
+        using var a = await FakeSite.JoinAsync(coordinator.Address, "a");
+        var run = await AdminClient.StartRunAsync(coordinator.Channel, federation.FederationId, rounds: 1, minSites: 1);
+        var task = await a.NextTrainAsync();
+
+        await a.PushAsync(task.TaskId, 1, 10, Tensors.Bytes(Tensors.Random(81, 0.1f)));
+        await AdminClient.WatchToEndAsync(coordinator.Channel, run.RunId);
+
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(temp.Path, "updates"), "*.safetensors"));
+        Assert.Equal(RowValues.Accepted, coordinator.Get<TaskStore>().FindUpdate(task.TaskId)!.Outcome);
+    }
+
     internal static async Task<RunInfo> WaitForRoundAsync(TestCoordinator coordinator, string runId, int round)
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
