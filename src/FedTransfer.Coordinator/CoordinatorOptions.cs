@@ -14,8 +14,15 @@ public sealed class CoordinatorOptions
     /// <summary>Directory for the SQLite state file (coordinator.db) and the artifact store (artifacts/).</summary>
     public string DataDirectory { get; set; } = "data/coordinator";
 
-    /// <summary>Where the gRPC server listens (http:// = plaintext h2c, https:// = TLS, optionally with required client certificates).</summary>
-    public GrpcListenerOptions Listener { get; set; } = new() { Url = "http://127.0.0.1:7070" };
+    /// <summary>
+    /// Where the gRPC server listens (http:// = plaintext h2c, https:// = TLS, optionally with required client certificates).
+    /// HTTP/2 windows are smaller than the gRPC layer's bulk-transfer defaults: with many sites uploading at once, each
+    /// window is memory the server may have to hold per site (1 MiB per stream, 2 MiB per connection by default).
+    /// </summary>
+    public GrpcListenerOptions Listener { get; set; } = new()
+    {
+        Url = "http://127.0.0.1:7070", InitialStreamWindowSize = 1024 * 1024, InitialConnectionWindowSize = 2 * 1024 * 1024,
+    };
 
     /// <summary>Largest incoming gRPC message, in bytes. Chunks are at most 3 MiB, so the 4 MiB default always suffices.</summary>
     public int MaxReceiveMessageSizeBytes { get; set; } = 4 * 1024 * 1024;
@@ -46,6 +53,12 @@ public sealed class CoordinatorOptions
     /// (development only).
     /// </summary>
     public string AdminToken { get; set; } = "";
+
+    /// <summary>
+    /// How many result payloads are received and validated at the same time; further uploads wait (held back by HTTP/2
+    /// flow control, so they cost at most a stream window each). Bounds memory when many sites finish together.
+    /// </summary>
+    public int MaxConcurrentUploads { get; set; } = 4;
 
     /// <summary>
     /// Keep every site payload after its round (under updates/, one file per task) instead of deleting it once the round's

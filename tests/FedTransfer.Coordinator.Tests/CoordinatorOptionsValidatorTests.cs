@@ -22,6 +22,7 @@ public class CoordinatorOptionsValidatorTests
     [InlineData("MaxPullWaitMs")]
     [InlineData("MaxReceiveMessageSizeBytes")]
     [InlineData("SiteLivenessSeconds")]
+    [InlineData("MaxConcurrentUploads")]
     public void BadValue_NamesTheSetting(string setting)
     {
         var errors = Errors(o =>
@@ -33,6 +34,7 @@ public class CoordinatorOptionsValidatorTests
                 case "MaxPullWaitMs": o.MaxPullWaitMs = 70_000; break;
                 case "MaxReceiveMessageSizeBytes": o.MaxReceiveMessageSizeBytes = 1024; break;
                 case "SiteLivenessSeconds": o.SiteLivenessSeconds = 1; break;
+                case "MaxConcurrentUploads": o.MaxConcurrentUploads = 0; break;
             }
         });
 

@@ -27,7 +27,7 @@ internal static class FinetuneCommand
         var adapter = new Option<string?>("--adapter") { Description = "Adapter spec, e.g. 'lora:r=8,alpha=16,targets=attn.qkv|attn.proj' or 'bottleneck:reduction=4' (default depends on --mode)" };
         var output = new Option<string?>("--out") { Description = "Output directory (default data/finetune/<mode>)" };
         var trainSize = TrainingCliOptions.AtLeast(new Option<int>("--train-size") { Description = "Labelled training images sampled from classes 5-9", DefaultValueFactory = _ => 1_000 }, 1);
-        var epochs = TrainingCliOptions.AtLeast(new Option<int>("--epochs") { Description = "Passes over the labelled subset", DefaultValueFactory = _ => 10 }, 1);
+        var epochs = TrainingCliOptions.AtLeast(new Option<int>("--epochs") { Description = "Passes over the labelled subset (sites fine-tune briefly)", DefaultValueFactory = _ => 5 }, 1);
         var batchSize = TrainingCliOptions.AtLeast(new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 32 }, 1);
         var learningRate = new Option<double?>("--lr") { Description = "Peak AdamW learning rate (default depends on --mode)" };
         var evalSize = TrainingCliOptions.AtLeast(new Option<int>("--eval-size") { Description = "Held-out test images of classes 5-9 to evaluate on (at most 5,000)", DefaultValueFactory = _ => 5_000 }, 1);
@@ -102,7 +102,7 @@ internal static class FinetuneCommand
     {
         TrainingMode.Full => 5e-4,
         TrainingMode.Scratch => 2e-3,
-        _ => 3e-3,
+        _ => 6e-3,
     };
 
     private static readonly JsonSerializerOptions SummaryJson = new() { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };

@@ -20,8 +20,8 @@ internal static class PretrainCommand
     {
         var common = new TrainingCliOptions();
         var output = new Option<string>("--out") { Description = "Directory for backbone.safetensors and backbone.json", DefaultValueFactory = _ => "data/backbone" };
-        var epochs = TrainingCliOptions.AtLeast(new Option<int>("--epochs") { Description = "Passes over the training images", DefaultValueFactory = _ => 2 }, 1);
-        var trainSize = TrainingCliOptions.AtLeast(new Option<int>("--train-size") { Description = "Training images sampled from classes 0-4 (at most 30,000)", DefaultValueFactory = _ => 12_000 }, 1);
+        var epochs = TrainingCliOptions.AtLeast(new Option<int>("--epochs") { Description = "Passes over the training images", DefaultValueFactory = _ => 3 }, 1);
+        var trainSize = TrainingCliOptions.AtLeast(new Option<int>("--train-size") { Description = "Training images sampled from classes 0-4 (at most 30,000)", DefaultValueFactory = _ => 30_000 }, 1);
         var batchSize = TrainingCliOptions.AtLeast(new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 64 }, 1);
         var learningRate = new Option<double>("--lr") { Description = "Peak AdamW learning rate (warm-up, then cosine decay)", DefaultValueFactory = _ => 2e-3 };
         var dim = TrainingCliOptions.AtLeast(new Option<int>("--dim") { Description = "Token width", DefaultValueFactory = _ => 64 }, 1);

@@ -25,6 +25,7 @@ internal sealed class ResultIntake(
     private const int MaxMetrics = 64;
     private const int MaxMetricKeyBytes = 64;
     private readonly KeyedLock _taskLocks = new();
+    private readonly SemaphoreSlim _receiving = new(options.Value.MaxConcurrentUploads, options.Value.MaxConcurrentUploads);
 
     public async Task<Receipt> PushAsync(IAsyncEnumerable<PushResultRequest> requests, ServerCallContext context)
     {
@@ -49,8 +50,20 @@ internal sealed class ResultIntake(
             while (await messages.MoveNextAsync().ConfigureAwait(false)) { }
             return ToReceipt(first, duplicate: true);
         }
-        var payload = await ReceivePayloadAsync(messages, header, task.TaskId, ct).ConfigureAwait(false);
-        var row = await RecordAsync(task, header, payload, ct).ConfigureAwait(false);
+        // Bounded concurrency: a round's sites tend to finish together, and receiving + validating all their payloads
+        // at once only multiplies buffers; waiting uploads are held back by HTTP/2 flow control meanwhile.
+        UpdateRow row;
+        ArtifactInfo? payload;
+        await _receiving.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            payload = await ReceivePayloadAsync(messages, header, task.TaskId, ct).ConfigureAwait(false);
+            row = await RecordAsync(task, header, payload, ct).ConfigureAwait(false);
+        }
+        finally
+        {
+            _receiving.Release();
+        }
         // Only accepted payloads are needed (until their round's aggregate is written).
         if (payload is not null && row.Outcome != RowValues.Accepted && !options.Value.KeepUpdatePayloads) payloads.Delete(task.TaskId);
         mailbox.Withdraw(task.TaskId);

@@ -27,6 +27,8 @@ public class CoordinatorHostTests
         var options = app.Services.GetService(typeof(IOptions<CoordinatorOptions>)) as IOptions<CoordinatorOptions>;
         Assert.Equal("http://127.0.0.1:7070", options!.Value.Listener.Url);
         Assert.Equal(30_000, options.Value.MaxPullWaitMs);
+        Assert.Equal(1024 * 1024, options.Value.Listener.InitialStreamWindowSize);
+        Assert.Equal(4, options.Value.MaxConcurrentUploads);
         Assert.Equal(temp.Path, options.Value.DataDirectory);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }
