@@ -96,23 +96,7 @@ public sealed class PythonServerInteropTests(PythonServerFixture fixture) : ICla
     [Fact]
     public async Task Duplex_WithGrpcio_RepliesInterleaveWithRequests()
     {
-        var replies = new List<EchoReply>();
-        var gate = new SemaphoreSlim(0);
-
-        async IAsyncEnumerable<EchoRequest> Requests()
-        {
-            for (var i = 0; i < 5; i++)
-            {
-                yield return new EchoRequest { Text = $"m{i}" };
-                Assert.True(await gate.WaitAsync(TimeSpan.FromSeconds(10)), $"no reply to m{i}");
-            }
-        }
-
-        await foreach (var reply in _channel.Duplex(TestService.Chat, Requests(), new CallOptions { Timeout = TimeSpan.FromSeconds(30) }))
-        {
-            replies.Add(reply);
-            gate.Release();
-        }
+        var replies = await DuplexPingPong.RunAsync(_channel, 5);
 
         Assert.Equal(["m0", "m1", "m2", "m3", "m4"], replies.Select(r => r.Text));
     }
