@@ -55,7 +55,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         }
 
         using var admin = new AdminClient(new CoordinatorConnection(new Uri(url), null, null, null).OpenChannel());
-        await WaitForSitesAsync(admin, data.SiteNames.Count, ct);
+        await WaitForSitesAsync(admin, data.SiteNames.Count, Path.Combine(work, "logs"), ct);
         AnsiConsole.MarkupLine($"[bold]4.[/] {data.SiteNames.Count} sites joined; they dialled out, nothing connected to them.");
 
         var backboneRef = await admin.UploadFileAsync(backbone.WeightsPath, "application/vnd.safetensors", ct);
@@ -123,7 +123,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         return files;
     }
 
-    private static async Task WaitForSitesAsync(AdminClient admin, int expected, CancellationToken ct)
+    private static async Task WaitForSitesAsync(AdminClient admin, int expected, string logDirectory, CancellationToken ct)
     {
         var until = DateTime.UtcNow.AddSeconds(120);
         while (true)
@@ -132,7 +132,7 @@ internal sealed class DemoRunner(DemoSettings settings)
             if (status.Sites.Count(s => s.State == SiteState.Online) >= expected)
                 return;
             if (DateTime.UtcNow > until)
-                throw new TimeoutException($"only {status.Sites.Count} of {expected} sites joined within 120 s; see the site logs under data/demo/logs.");
+                throw new TimeoutException($"only {status.Sites.Count} of {expected} sites joined within 120 s; see the site logs under {logDirectory}.");
             await Task.Delay(250, ct);
         }
     }
