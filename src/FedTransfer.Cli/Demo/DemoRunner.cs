@@ -32,7 +32,8 @@ internal sealed class DemoRunner(DemoSettings settings)
         var models = new DemoModels(settings, backbone);
         var initialAdapter = models.WriteInitialAdapter(Path.Combine(work, "initial-adapter.safetensors"));
 
-        await using var processes = new ChildProcessGroup(Path.Combine(work, "logs"));
+        var logs = Path.Combine(work, "logs");
+        await using var processes = new ChildProcessGroup(logs);
         var port = ChildProcessGroup.FreePort();
         var url = $"http://127.0.0.1:{port}";
         var coordinator = processes.Start("coordinator",
@@ -55,7 +56,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         }
 
         using var admin = new AdminClient(new CoordinatorConnection(new Uri(url), null, null, null).OpenChannel());
-        await WaitForSitesAsync(admin, data.SiteNames.Count, Path.Combine(work, "logs"), ct);
+        await WaitForSitesAsync(admin, data.SiteNames.Count, logs, ct);
         AnsiConsole.MarkupLine($"[bold]4.[/] {data.SiteNames.Count} sites joined; they dialled out, nothing connected to them.");
 
         var backboneRef = await admin.UploadFileAsync(backbone.WeightsPath, "application/vnd.safetensors", ct);
