@@ -18,6 +18,7 @@ namespace FedTransfer.Federation.Ledger;
 public sealed class LedgerWriter : IDisposable
 {
     private readonly FileStream _file;
+    private FileStream? _lock;
     private readonly LedgerSigningKey _key;
     private readonly TimeProvider _time;
     private readonly object _gate = new();
@@ -54,10 +55,13 @@ public sealed class LedgerWriter : IDisposable
         time ??= TimeProvider.System;
         path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
-        // FileShare.Read: an auditor may copy it while the site runs; a second writer may not open it.
-        var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+        // A lock file held exclusively keeps a second writer out (Unix file sharing is advisory and shared locks do not
+        // exclude each other) while the ledger itself stays readable: an auditor may copy it while the site runs.
+        var lockFile = AcquireLock(path);
+        FileStream? file = null;
         try
         {
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
             var torn = MoveTornTailAside(path, file, time);
             LedgerWriter writer;
             if (file.Length == 0)
@@ -70,13 +74,27 @@ public sealed class LedgerWriter : IDisposable
                 var (next, previous) = Continue(path, file, key);
                 writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn };
             }
+            writer._lock = lockFile;
             if (torn is not null) writer.Append(new LedgerRecord { Kind = LedgerKinds.TornTail, Torn = torn });
             return writer;
         }
         catch
         {
-            file.Dispose();
+            file?.Dispose();
+            lockFile.Dispose();
             throw;
+        }
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"ledger {path} is already open for writing by another process (lock {path}.lock held); run one site per ledger", e);
         }
     }
 
@@ -167,7 +185,11 @@ public sealed class LedgerWriter : IDisposable
 
     public void Dispose()
     {
-        lock (_gate) _file.Dispose();
+        lock (_gate)
+        {
+            _file.Dispose();
+            _lock?.Dispose();
+        }
     }
 }
 
