@@ -59,6 +59,10 @@ public sealed class SiteOptions
     /// safetensors metadata does not carry it. Empty: the metadata must carry it.</summary>
     public string BackboneConfigFile { get; set; } = "";
 
+    /// <summary>The site's policy file (JSON): which federations it joins, the minimum local train examples, and optional
+    /// clipping + Gaussian noise of deltas. Empty: no policy, i.e. any federation, no minimum, no noise.</summary>
+    public string PolicyFile { get; set; } = "";
+
     /// <summary>PEM file of this site's TLS client certificate (optional; needs <see cref="ClientKeyFile"/>).</summary>
     public string ClientCertificateFile { get; set; } = "";
 
