@@ -10,6 +10,8 @@ internal static class AllowlistCheck
     public static string? Check(LedgerRecord push, LedgerRecord task, LedgerTaskInfo info)
     {
         if (push.Round != task.Round) return $"the result is for round {push.Round} but task '{push.TaskId}' was for round {task.Round}";
+        if (push.Declined is not null)
+            return push.Tensors is { Length: > 0 } || push.PayloadBytes > 0 ? $"a result declining task '{push.TaskId}' carried a payload" : null;
         if (info.Trainable is null)
             return push.Tensors is { Length: > 0 } || push.PayloadBytes > 0 ? $"task '{push.TaskId}' allows metrics only, but a payload left" : null;
         if (push.PayloadSha256 is not { Length: 64 } sha || !IsLowerHex(sha)) return "the payload digest is not 64 lowercase hex";

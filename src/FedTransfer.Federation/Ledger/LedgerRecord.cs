@@ -37,6 +37,9 @@ public sealed record LedgerRecord
     /// <summary>For egress records: <see cref="LedgerFormat.Sent"/> or <see cref="LedgerFormat.Refused"/>.</summary>
     [JsonPropertyName("decision")] public string? Decision { get; init; }
 
+    /// <summary>For a result that declines its task under the site policy: the fixed decline code sent (no payload left).</summary>
+    [JsonPropertyName("declined")] public string? Declined { get; init; }
+
     /// <summary>Why a message was refused (one line).</summary>
     [JsonPropertyName("reason")] public string? Reason { get; init; }
 

@@ -11,7 +11,7 @@ namespace FedTransfer.Federation.Ledger;
 internal sealed class ReceiptChecker(CertificateTrust? trust, List<string> warnings) : IDisposable
 {
     private readonly Dictionary<string, Coordinator> _coordinators = new(StringComparer.Ordinal);
-    private bool _warnedUnchecked;
+    private bool _warnedUnchecked, _warnedUnsigned;
 
     /// <summary>Receipts verified.</summary>
     public long Count { get; private set; }
@@ -19,6 +19,13 @@ internal sealed class ReceiptChecker(CertificateTrust? trust, List<string> warni
     public string? Check(LedgerRecord record, Dictionary<string, List<(string Sha, long Bytes)>> sent)
     {
         if (record.Receipt is not { } r) return "a receipt record without the receipt";
+        if (r.Signature.Length == 0 && r.CoordinatorCertificatePem.Length == 0)
+        {
+            if (trust is not null) return $"the receipt for task '{r.TaskId}' is not signed (the coordinator ran without a certificate)";
+            if (!_warnedUnsigned) warnings.Add("some receipts are not signed by the coordinator (it ran without a certificate); only their digests were matched");
+            _warnedUnsigned = true;
+            return Matches(r, sent);
+        }
         if (!_coordinators.TryGetValue(r.CoordinatorCertificatePem, out var coordinator))
             _coordinators[r.CoordinatorCertificatePem] = coordinator = Load(r.CoordinatorCertificatePem, r.ReceivedUnixMs);
         if (coordinator.Problem is not null) return $"the receipt's coordinator certificate: {coordinator.Problem}";
@@ -37,6 +44,11 @@ internal sealed class ReceiptChecker(CertificateTrust? trust, List<string> warni
         }
         if (!ReceiptSigning.Verify(coordinator.Key!, canonical, signature))
             return $"the coordinator's signature on the receipt for task '{r.TaskId}' does not verify";
+        return Matches(r, sent);
+    }
+
+    private string? Matches(LedgerReceipt r, Dictionary<string, List<(string Sha, long Bytes)>> sent)
+    {
         if (!sent.TryGetValue(r.TaskId, out var results) || !results.Contains((r.PayloadSha256, r.PayloadBytes)))
             return $"the receipt for task '{r.TaskId}' (sha256 {r.PayloadSha256}, {r.PayloadBytes} bytes) matches no result this ledger records as sent";
         Count++;
