@@ -1,6 +1,7 @@
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
+using FedTransfer.Site.Ledger;
 using FedTransfer.Site.LocalData;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
@@ -32,7 +33,9 @@ public static class SiteServiceCollectionExtensions
             ? SitePolicyFile.Load(file)
             : SitePolicy.Permissive);
         // The gateway is the only holder of the coordinator transport; the transport itself is never registered.
-        services.TryAddSingleton(sp => EgressGateway.Connect(Options(sp), sp.GetRequiredService<ILogger<EgressGateway>>(), sp.GetRequiredService<SitePolicy>()));
+        services.TryAddSingleton(sp => SiteLedger.Open(Options(sp), sp.GetRequiredService<ILogger<SiteLedger>>()));
+        services.TryAddSingleton(sp => EgressGateway.Connect(Options(sp), sp.GetRequiredService<ILogger<EgressGateway>>(), sp.GetRequiredService<SitePolicy>(),
+            sp.GetRequiredService<SiteLedger>()));
         services.TryAddSingleton(sp => new ArtifactCache(
             Path.Combine(Options(sp).ResolveCacheDirectory(), "artifacts"), sp.GetRequiredService<EgressGateway>(), sp.GetRequiredService<ILogger<ArtifactCache>>()));
         services.TryAddSingleton(sp => new ReceiptStore(Options(sp).ResolveCacheDirectory()));

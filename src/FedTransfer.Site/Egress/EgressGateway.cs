@@ -4,6 +4,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Rpc;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
+using FedTransfer.Site.Ledger;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Worker;
 using FedTransfer.Torch.Serialization;
@@ -32,13 +33,15 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     private readonly Func<ReconnectBackoff> _backoff;
     private readonly int _fetchChunkBytes;
     private readonly SitePolicy _policy;
+    private readonly SiteLedger? _ledger; // ledger hook: null only in tests that do not look at the ledger
     private readonly object _gate = new();
     private readonly LinkedList<TaskGrant> _grants = new();
     private string? _session;
 
     internal EgressGateway(ICoordinatorTransport transport, ILogger logger, Func<ReconnectBackoff> backoff, int fetchChunkBytes = 1 << 20,
-        SitePolicy? policy = null)
+        SitePolicy? policy = null, SiteLedger? ledger = null)
     {
+        _ledger = ledger;
         _transport = transport;
         _log = logger;
         _backoff = backoff;
@@ -47,10 +50,10 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     }
 
     /// <summary>Opens the gRPC channel the options describe; the gateway owns it from then on and enforces <paramref name="policy"/>.</summary>
-    public static EgressGateway Connect(SiteOptions options, ILogger<EgressGateway> logger, SitePolicy? policy = null) =>
+    public static EgressGateway Connect(SiteOptions options, ILogger<EgressGateway> logger, SitePolicy? policy = null, SiteLedger? ledger = null) =>
         new(CoordinatorChannelFactory.Create(options), logger,
             () => new ReconnectBackoff(TimeSpan.FromMilliseconds(options.ReconnectInitialDelayMs), TimeSpan.FromMilliseconds(options.ReconnectMaxDelayMs)),
-            options.FetchChunkBytes, policy);
+            options.FetchChunkBytes, policy, ledger);
 
     /// <summary>The session of the last successful join, or null.</summary>
     public string? SessionId
@@ -108,7 +111,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         if (verdict is null && header.PayloadSha256.Length > 0 && (header.PayloadSha256 != sha || header.PayloadTotalBytes != payload.Length))
             verdict = "the header's payload size or digest does not describe the payload being sent";
         Admit(new EgressRecord(EgressKind.PushResult, $"task {header.TaskId} round {header.Round}, {payload.Length} bytes sha256 {sha}",
-            header.TaskId, header.Round, payload.Length, sha, TensorsOf(payload), privacy, header.Declined), verdict);
+            header.TaskId, header.Round, payload.Length, sha, TensorsOf(payload), privacy, header.Declined), verdict, header.UpdateEncoding);
 
         var sent = header.Clone();
         sent.PayloadTotalBytes = payload.Length;
@@ -120,6 +123,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             {
                 var receipt = await _transport.PushResultAsync(Parts(sent, payload, ct), new CallOptions { CancellationToken = ct, Idempotent = true }).ConfigureAwait(false);
                 lock (_gate) _grants.Remove(grant!);
+                _ledger?.AppendReceipt(receipt); // ledger hook
                 SiteLog.ResultSent(_log, sent.TaskId, payload.Length, receipt.Outcome.ToString(), receipt.Duplicate);
                 return receipt;
             }
@@ -147,8 +151,18 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     // The chokepoint: every outbound message is judged here, and refused ones never reach the transport. The site's
     // ledger appends the record here (durably, before sending), refusals included; the site policy's checks are part of
     // the verdict (EgressPolicyRules.CheckPolicy) and the record carries the privacy applied and any decline code.
-    private void Admit(EgressRecord record, string? refusal)
+    private void Admit(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
     {
+        // Ledger hook: on disk before anything is sent, refusals included; no record, no send.
+        try
+        {
+            _ledger?.Append(record, refusal, encoding);
+        }
+        catch (IOException e)
+        {
+            SiteLog.EgressRefused(_log, record.Kind, e.Message);
+            throw new EgressRefusedException(record.Kind, e.Message);
+        }
         if (refusal is not null)
         {
             SiteLog.EgressRefused(_log, record.Kind, refusal);
@@ -180,6 +194,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             _ => null,
         };
         if (grant is null) return;
+        _ledger?.AppendTask(response); // ledger hook: the task's allowlist is recorded before any result for it can leave
         lock (_gate)
         {
             _grants.AddFirst(grant);
