@@ -41,6 +41,14 @@ public sealed class EgressPolicyRulesTests
     }
 
     [Fact]
+    public void CheckDecline_WithUpdateEncoding_IsRefused()
+    {
+        var header = Decline(DeclineReason.AdapterNotAllowed);
+        header.UpdateEncoding = UpdateEncoding.AffineInt8;
+        Assert.Equal("a decline carries no update encoding", EgressPolicyRules.CheckDecline(header, ReadOnlyMemory<byte>.Empty));
+    }
+
+    [Fact]
     public void CheckDecline_UndefinedCode_IsRefused() =>
         Assert.Contains("not one of the defined codes", EgressPolicyRules.CheckDecline(Decline((DeclineReason)77), ReadOnlyMemory<byte>.Empty));
 
