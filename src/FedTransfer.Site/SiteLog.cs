@@ -42,6 +42,12 @@ internal static partial class SiteLog
     [LoggerMessage(13, LogLevel.Information, "Receipt for task {TaskId} (round {Round}): {Outcome} {Reason}")]
     public static partial void ReceiptKept(ILogger logger, string taskId, int round, string outcome, string reason);
 
+    [LoggerMessage(14, LogLevel.Warning, "{Kind} task {TaskId} (round {Round}) declined by the site policy ({Code}): {Reason}; nothing was trained, only the decline code is sent")]
+    public static partial void TaskDeclined(ILogger logger, string kind, string taskId, int round, Contracts.V1.DeclineReason code, string reason);
+
+    [LoggerMessage(15, LogLevel.Information, "Delta of task {TaskId} clipped and noised (local privacy): norm {NormBeforeClip:G6} clipped to {ClipNorm:G6}, noise std {NoiseMultiplier:G6} x clip")]
+    public static partial void DeltaPrivatised(ILogger logger, string taskId, double normBeforeClip, double clipNorm, double noiseMultiplier);
+
     [LoggerMessage(20, LogLevel.Warning, "Egress refused, nothing sent ({Kind}): {Reason}")]
     public static partial void EgressRefused(ILogger logger, EgressKind kind, string reason);
 

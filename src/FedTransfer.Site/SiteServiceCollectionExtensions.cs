@@ -1,7 +1,9 @@
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
+using FedTransfer.Site.Ledger;
 using FedTransfer.Site.LocalData;
+using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Training;
 using FedTransfer.Site.Worker;
@@ -26,8 +28,14 @@ public static class SiteServiceCollectionExtensions
         services.AddOptions<SiteOptions>().Bind(configuration.GetSection(SiteOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiteOptions>, SiteOptionsValidator>());
 
+        // No policy file: the permissive policy (any federation, no minimum, no noise). The file was checked at start.
+        services.TryAddSingleton(sp => Options(sp).PolicyFile is { Length: > 0 } file && !string.IsNullOrWhiteSpace(file)
+            ? SitePolicyFile.Load(file)
+            : SitePolicy.Permissive);
         // The gateway is the only holder of the coordinator transport; the transport itself is never registered.
-        services.TryAddSingleton(sp => EgressGateway.Connect(Options(sp), sp.GetRequiredService<ILogger<EgressGateway>>()));
+        services.TryAddSingleton(sp => SiteLedger.Open(Options(sp), sp.GetRequiredService<ILogger<SiteLedger>>()));
+        services.TryAddSingleton(sp => EgressGateway.Connect(Options(sp), sp.GetRequiredService<ILogger<EgressGateway>>(), sp.GetRequiredService<SitePolicy>(),
+            sp.GetRequiredService<SiteLedger>()));
         services.TryAddSingleton(sp => new ArtifactCache(
             Path.Combine(Options(sp).ResolveCacheDirectory(), "artifacts"), sp.GetRequiredService<EgressGateway>(), sp.GetRequiredService<ILogger<ArtifactCache>>()));
         services.TryAddSingleton(sp => new ReceiptStore(Options(sp).ResolveCacheDirectory()));

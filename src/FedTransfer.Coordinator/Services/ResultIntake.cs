@@ -82,7 +82,12 @@ internal sealed class ResultIntake(
 
     private void CheckPayloadDeclaration(ResultHeader header, TaskRow task)
     {
-        if (task.Kind == RowValues.Train)
+        if (header.Declined != DeclineReason.Unspecified)
+        {
+            if (header.PayloadEncoding is not (PayloadEncoding.None or PayloadEncoding.Unspecified) || header.PayloadTotalBytes != 0)
+                throw new RpcException(StatusCode.InvalidArgument, "a declined task is answered without a payload: payload_encoding NONE and payload_total_bytes 0");
+        }
+        else if (task.Kind == RowValues.Train)
         {
             if (header.PayloadEncoding != PayloadEncoding.Safetensors)
                 throw new RpcException(StatusCode.InvalidArgument, $"a train result must carry a SAFETENSORS payload, got {header.PayloadEncoding}");
@@ -137,7 +142,7 @@ internal sealed class ResultIntake(
     {
         var run = registry.Get(task.RunId);
         var metrics = new Dictionary<string, double>(header.Metrics);
-        var check = Check(run, task, header, metrics, payload);
+        var check = Check(run, task, header, metrics);
         var trainResult = task.Kind == RowValues.Train && payload is not null
             ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, run.Decoded(() => payloads.OpenRead(task.TaskId), $"update of task {task.TaskId}"))
             : (Func<SiteTrainResult>?)null;
@@ -159,8 +164,10 @@ internal sealed class ResultIntake(
             : tasks.InsertUpdate(row with { Outcome = RowValues.Rejected, Reason = check.Reason! });
     }
 
-    private UpdateCheck Check(RunContext run, TaskRow task, ResultHeader header, IReadOnlyDictionary<string, double> metrics, ArtifactInfo? payload)
+    private UpdateCheck Check(RunContext run, TaskRow task, ResultHeader header, IReadOnlyDictionary<string, double> metrics)
     {
+        // A decline counts as the site's answer without a result (like a rejection), so the round need not wait for it.
+        if (header.Declined != DeclineReason.Unspecified) return UpdateCheck.Reject($"the site declined the task under its local policy: {DeclineText(header.Declined)}");
         var examples = header.ExampleCount;
         var check = UpdateValidator.CheckExampleCount(examples);
         if (!check.IsValid) return check;
@@ -172,6 +179,14 @@ internal sealed class ResultIntake(
         using var stream = payloads.OpenRead(task.TaskId);
         return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
     }
+
+    private static string DeclineText(DeclineReason reason) => reason switch
+    {
+        DeclineReason.BackboneNotAllowed => "backbone not allowed",
+        DeclineReason.AdapterNotAllowed => "adapter spec not allowed",
+        DeclineReason.TooFewExamples => "too few local examples",
+        _ => $"reason code {(int)reason}",
+    };
 
     private static string Describe(UpdateEncoding encoding) =>
         DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";

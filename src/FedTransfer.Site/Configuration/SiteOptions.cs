@@ -59,6 +59,10 @@ public sealed class SiteOptions
     /// safetensors metadata does not carry it. Empty: the metadata must carry it.</summary>
     public string BackboneConfigFile { get; set; } = "";
 
+    /// <summary>The site's policy file (JSON): which federations it joins, the minimum local train examples, and optional
+    /// clipping + Gaussian noise of deltas. Empty: no policy, i.e. any federation, no minimum, no noise.</summary>
+    public string PolicyFile { get; set; } = "";
+
     /// <summary>PEM file of this site's TLS client certificate (optional; needs <see cref="ClientKeyFile"/>).</summary>
     public string ClientCertificateFile { get; set; } = "";
 
@@ -67,6 +71,16 @@ public sealed class SiteOptions
 
     /// <summary>PEM file of the certificate authority the coordinator's certificate must chain to (optional).</summary>
     public string TrustedCaFile { get; set; } = "";
+
+    /// <summary>The site's egress ledger (signed, hash-chained JSON lines; see <c>fedtransfer audit</c>). Empty:
+    /// <c>.fedtransfer-ledger/ledger.jsonl</c> inside the data folder. Without a client certificate, the ledger is signed
+    /// with a development key created once beside it (<c>ledger-signing-key.pem</c>).</summary>
+    public string LedgerFile { get; set; } = "";
+
+    /// <summary>The ledger file, with the default applied.</summary>
+    public string ResolveLedgerFile() => !string.IsNullOrWhiteSpace(LedgerFile)
+        ? Path.GetFullPath(LedgerFile)
+        : Path.Combine(Path.GetFullPath(DataDirectory), ".fedtransfer-ledger", "ledger.jsonl");
 
     /// <summary>The folder artifacts and receipts go to, with the default applied.</summary>
     public string ResolveCacheDirectory() => !string.IsNullOrWhiteSpace(CacheDirectory)

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Net;
 using System.Text;
+using FedTransfer.Site.Policy;
 using Microsoft.Extensions.Options;
 
 namespace FedTransfer.Site.Configuration;
@@ -49,6 +50,18 @@ internal sealed class SiteOptionsValidator : IValidateOptions<SiteOptions>
 
         if (!string.IsNullOrWhiteSpace(o.BackboneConfigFile) && !File.Exists(o.BackboneConfigFile))
             Fail(nameof(o.BackboneConfigFile), $"file '{Path.GetFullPath(o.BackboneConfigFile)}' does not exist");
+
+        if (!string.IsNullOrWhiteSpace(o.PolicyFile))
+        {
+            try
+            {
+                SitePolicyFile.Load(o.PolicyFile);
+            }
+            catch (SitePolicyException e)
+            {
+                Fail(nameof(o.PolicyFile), e.Message);
+            }
+        }
 
         var hasCert = !string.IsNullOrWhiteSpace(o.ClientCertificateFile);
         var hasKey = !string.IsNullOrWhiteSpace(o.ClientKeyFile);

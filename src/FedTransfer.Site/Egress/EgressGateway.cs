@@ -4,6 +4,8 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Rpc;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
+using FedTransfer.Site.Ledger;
+using FedTransfer.Site.Policy;
 using FedTransfer.Site.Worker;
 using FedTransfer.Torch.Serialization;
 using Google.Protobuf;
@@ -30,23 +32,28 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     private readonly ILogger _log;
     private readonly Func<ReconnectBackoff> _backoff;
     private readonly int _fetchChunkBytes;
+    private readonly SitePolicy _policy;
+    private readonly SiteLedger? _ledger; // ledger hook: null only in tests that do not look at the ledger
     private readonly object _gate = new();
     private readonly LinkedList<TaskGrant> _grants = new();
     private string? _session;
 
-    internal EgressGateway(ICoordinatorTransport transport, ILogger logger, Func<ReconnectBackoff> backoff, int fetchChunkBytes = 1 << 20)
+    internal EgressGateway(ICoordinatorTransport transport, ILogger logger, Func<ReconnectBackoff> backoff, int fetchChunkBytes = 1 << 20,
+        SitePolicy? policy = null, SiteLedger? ledger = null)
     {
+        _ledger = ledger;
         _transport = transport;
         _log = logger;
         _backoff = backoff;
         _fetchChunkBytes = fetchChunkBytes;
+        _policy = policy ?? SitePolicy.Permissive;
     }
 
-    /// <summary>Opens the gRPC channel the options describe; the gateway owns it from then on.</summary>
-    public static EgressGateway Connect(SiteOptions options, ILogger<EgressGateway> logger) =>
+    /// <summary>Opens the gRPC channel the options describe; the gateway owns it from then on and enforces <paramref name="policy"/>.</summary>
+    public static EgressGateway Connect(SiteOptions options, ILogger<EgressGateway> logger, SitePolicy? policy = null, SiteLedger? ledger = null) =>
         new(CoordinatorChannelFactory.Create(options), logger,
             () => new ReconnectBackoff(TimeSpan.FromMilliseconds(options.ReconnectInitialDelayMs), TimeSpan.FromMilliseconds(options.ReconnectMaxDelayMs)),
-            options.FetchChunkBytes);
+            options.FetchChunkBytes, policy, ledger);
 
     /// <summary>The session of the last successful join, or null.</summary>
     public string? SessionId
@@ -86,9 +93,11 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     /// <summary>
     /// Sends a result: the header (its payload size and SHA-256 computed here, from the exact bytes that go out) and
     /// the payload in 1 MiB chunks. Retried while the coordinator is unavailable, which is safe because results are
-    /// idempotent by task id.
+    /// idempotent by task id. <paramref name="privacy"/> says what clipping and noise the delta went through; the site
+    /// policy decides whether it had to (a train result under a privacy policy without it is refused). It stays at the
+    /// site (ledger), never in the header.
     /// </summary>
-    public async Task<Receipt> PushResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, CancellationToken ct)
+    public async Task<Receipt> PushResultAsync(ResultHeader header, ReadOnlyMemory<byte> payload, CancellationToken ct, LocalPrivacyApplied? privacy = null)
     {
         TaskGrant? grant;
         string? session;
@@ -98,11 +107,11 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             session = _session;
         }
         var sha = payload.Length == 0 ? "" : Convert.ToHexStringLower(SHA256.HashData(payload.Span));
-        var verdict = EgressRules.CheckResult(header, payload, grant, session);
+        var verdict = EgressRules.CheckResult(header, payload, grant, session) ?? EgressPolicyRules.CheckPolicy(header, grant!, _policy, privacy);
         if (verdict is null && header.PayloadSha256.Length > 0 && (header.PayloadSha256 != sha || header.PayloadTotalBytes != payload.Length))
             verdict = "the header's payload size or digest does not describe the payload being sent";
         Admit(new EgressRecord(EgressKind.PushResult, $"task {header.TaskId} round {header.Round}, {payload.Length} bytes sha256 {sha}",
-            header.TaskId, header.Round, payload.Length, sha, TensorsOf(payload)), verdict);
+            header.TaskId, header.Round, payload.Length, sha, TensorsOf(payload), privacy, header.Declined), verdict, header.UpdateEncoding);
 
         var sent = header.Clone();
         sent.PayloadTotalBytes = payload.Length;
@@ -114,6 +123,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             {
                 var receipt = await _transport.PushResultAsync(Parts(sent, payload, ct), new CallOptions { CancellationToken = ct, Idempotent = true }).ConfigureAwait(false);
                 lock (_gate) _grants.Remove(grant!);
+                _ledger?.AppendReceipt(receipt); // ledger hook
                 SiteLog.ResultSent(_log, sent.TaskId, payload.Length, receipt.Outcome.ToString(), receipt.Duplicate);
                 return receipt;
             }
@@ -139,9 +149,20 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     }
 
     // The chokepoint: every outbound message is judged here, and refused ones never reach the transport. The site's
-    // ledger appends the record here (durably, before sending), refusals included; its policy adds to the checks.
-    private void Admit(EgressRecord record, string? refusal)
+    // ledger appends the record here (durably, before sending), refusals included; the site policy's checks are part of
+    // the verdict (EgressPolicyRules.CheckPolicy) and the record carries the privacy applied and any decline code.
+    private void Admit(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
     {
+        // Ledger hook: on disk before anything is sent, refusals included; no record, no send.
+        try
+        {
+            _ledger?.Append(record, refusal, encoding);
+        }
+        catch (IOException e)
+        {
+            SiteLog.EgressRefused(_log, record.Kind, e.Message);
+            throw new EgressRefusedException(record.Kind, e.Message);
+        }
         if (refusal is not null)
         {
             SiteLog.EgressRefused(_log, record.Kind, refusal);
@@ -169,10 +190,12 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         {
             PullTaskResponse.InstructionOneofCase.Train => GrantOf(response.Train),
             PullTaskResponse.InstructionOneofCase.Evaluate => new TaskGrant(response.Evaluate.TaskId, false, response.Evaluate.Round, null,
-                Digests(response.Evaluate.Backbone, response.Evaluate.GlobalAdapter)),
+                Digests(response.Evaluate.Backbone, response.Evaluate.GlobalAdapter),
+                BackboneDigest: response.Evaluate.Backbone?.Digest ?? "", AdapterSpec: response.Evaluate.AdapterSpec),
             _ => null,
         };
         if (grant is null) return;
+        _ledger?.AppendTask(response); // ledger hook: the task's allowlist is recorded before any result for it can leave
         lock (_gate)
         {
             _grants.AddFirst(grant);
@@ -185,7 +208,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         try
         {
             return new TaskGrant(task.TaskId, true, task.Round, EgressRules.ToTrainableSet(task.Trainable), Digests(task.Backbone, task.GlobalAdapter),
-                EgressRules.ToEncoding(task.UpdateEncoding));
+                EgressRules.ToEncoding(task.UpdateEncoding), task.Backbone?.Digest ?? "", task.AdapterSpec);
         }
         catch (FormatException e)
         {

@@ -1,3 +1,5 @@
+using DeclineReason = FedTransfer.Contracts.V1.DeclineReason;
+using FedTransfer.Site.Policy;
 using FedTransfer.Torch.Serialization;
 
 namespace FedTransfer.Site.Egress;
@@ -13,5 +15,8 @@ namespace FedTransfer.Site.Egress;
 /// <param name="PayloadBytes">Bytes of the payload about to leave (0 for none).</param>
 /// <param name="PayloadSha256">SHA-256 of exactly those bytes, empty for none.</param>
 /// <param name="Tensors">The payload's tensors (name, dtype, shape), when it could be read.</param>
+/// <param name="Privacy">For a train result under a policy with local privacy: the clipping and noise applied (null when off).</param>
+/// <param name="Declined">For a result that declines its task under the site policy: the fixed reason sent.</param>
 internal sealed record EgressRecord(EgressKind Kind, string Summary, string? TaskId = null, int Round = 0, long PayloadBytes = 0,
-    string PayloadSha256 = "", IReadOnlyList<TensorSpec>? Tensors = null);
+    string PayloadSha256 = "", IReadOnlyList<TensorSpec>? Tensors = null, LocalPrivacyApplied? Privacy = null,
+    DeclineReason Declined = DeclineReason.Unspecified);

@@ -58,6 +58,7 @@ internal static class EgressRules
         if (grant is null) return $"task '{Shorten(h.TaskId)}' was never handed to this site";
         if (CheckSession(h.SessionId, session) is { } bad) return bad;
         if (h.Round != grant.Round) return $"round {h.Round} differs from the task's round {grant.Round}";
+        if (h.Declined != DeclineReason.Unspecified) return EgressPolicyRules.CheckDecline(h, payload);
         if (h.ExampleCount <= 0) return $"example count must be positive, got {h.ExampleCount}";
         if (CheckMetrics(h, grant.IsTrain ? TrainMetrics : EvaluateMetrics) is { } metrics) return metrics;
         return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!, grant.Encoding) : CheckNoPayload(h, payload);

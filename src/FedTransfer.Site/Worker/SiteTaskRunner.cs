@@ -2,6 +2,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Egress;
+using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Training;
 using FedTransfer.Torch.Serialization;
@@ -14,7 +15,9 @@ namespace FedTransfer.Site.Worker;
 /// Carries out one train or evaluate task: fetch the artifacts, run the local trainer, push the result through the
 /// egress gateway and keep the receipt. A task that fails for its own reasons is logged and dropped (the coordinator
 /// goes on without this site for the round); transport and session failures go up to the worker, which reconnects.
-/// A cancelled task pushes nothing.
+/// A cancelled task pushes nothing. A task outside the site policy is declined before anything is fetched or trained:
+/// the coordinator gets the fixed decline code only. Under a local privacy policy the delta is clipped and noised here,
+/// before it is serialised, and the gateway checks that it was.
 /// </summary>
 internal sealed class SiteTaskRunner
 {
@@ -23,20 +26,27 @@ internal sealed class SiteTaskRunner
     private readonly ILocalTrainer _trainer;
     private readonly ReceiptStore _receipts;
     private readonly ILogger _log;
+    private readonly SitePolicy _policy;
+    private readonly GaussianNoise _noise;
 
-    public SiteTaskRunner(EgressGateway gateway, ArtifactCache cache, ILocalTrainer trainer, ReceiptStore receipts, ILogger<SiteTaskRunner> log)
+    // policy: null = SitePolicy.Permissive. noise: null = the OS CSPRNG; only tests pass a seeded one.
+    public SiteTaskRunner(EgressGateway gateway, ArtifactCache cache, ILocalTrainer trainer, ReceiptStore receipts, ILogger<SiteTaskRunner> log,
+        SitePolicy? policy = null, GaussianNoise? noise = null)
     {
         _gateway = gateway;
         _cache = cache;
         _trainer = trainer;
         _receipts = receipts;
         _log = log;
+        _policy = policy ?? SitePolicy.Permissive;
+        _noise = noise ?? GaussianNoise.Secure();
     }
 
     /// <summary>Trains and pushes the delta. <paramref name="rejoin"/> opens a new session when the coordinator lost ours mid-push.</summary>
     public Task RunTrainAsync(TrainTask task, Func<CancellationToken, Task> rejoin, CancellationToken ct) =>
         GuardAsync(task.TaskId, task.Round, "train", ct, async () =>
         {
+            if (await DeclinedAsync("train", task.TaskId, task.Round, task.Backbone, task.AdapterSpec, true, rejoin, ct).ConfigureAwait(false)) return;
             var trainable = EgressRules.ToTrainableSet(task.Trainable);
             var encoding = EgressRules.ToEncoding(task.UpdateEncoding);
             var backbone = await _cache.GetAsync(task.Backbone, ct).ConfigureAwait(false);
@@ -53,13 +63,16 @@ internal sealed class SiteTaskRunner
                 UpdateEncoding = task.UpdateEncoding,
             };
             foreach (var (name, value) in result.Metrics) header.Metrics[name] = value;
-            await PushAsync(header, DeltaCodec.Encode(result.Delta, encoding).Serialize(), rejoin, ct).ConfigureAwait(false);
+            // Noise first, then encode: the privacy guarantee is about what leaves, and encoding is post-processing.
+            var (delta, privacy) = Privatise(task.TaskId, result.Delta);
+            await PushAsync(header, DeltaCodec.Encode(delta, encoding).Serialize(), rejoin, ct, privacy).ConfigureAwait(false);
         });
 
     /// <summary>Evaluates the global adapter on the validation split and pushes the metrics.</summary>
     public Task RunEvaluateAsync(EvaluateTask task, Func<CancellationToken, Task> rejoin, CancellationToken ct) =>
         GuardAsync(task.TaskId, task.Round, "evaluate", ct, async () =>
         {
+            if (await DeclinedAsync("evaluate", task.TaskId, task.Round, task.Backbone, task.AdapterSpec, false, rejoin, ct).ConfigureAwait(false)) return;
             var backbone = await _cache.GetAsync(task.Backbone, ct).ConfigureAwait(false);
             var adapter = await _cache.GetAsync(task.GlobalAdapter, ct).ConfigureAwait(false);
             var evaluation = await _trainer.EvaluateAsync(
@@ -73,13 +86,37 @@ internal sealed class SiteTaskRunner
             await PushAsync(header, ReadOnlyMemory<byte>.Empty, rejoin, ct).ConfigureAwait(false);
         });
 
-    private async Task PushAsync(ResultHeader header, ReadOnlyMemory<byte> payload, Func<CancellationToken, Task> rejoin, CancellationToken ct)
+    // Judges the task by the site policy; a declined task is answered with its fixed code only (no data, no training),
+    // so the coordinator can close the round at once instead of waiting for a timeout.
+    private async Task<bool> DeclinedAsync(string kind, string taskId, int round, ArtifactRef? backbone, string adapterSpec, bool isTrain,
+        Func<CancellationToken, Task> rejoin, CancellationToken ct)
+    {
+        var digest = backbone?.Digest ?? "";
+        var examples = isTrain && _policy.MinTrainExamples > 0 ? _trainer.Describe().TrainExamples : 0;
+        var reason = _policy.Judge(digest, adapterSpec, isTrain, examples);
+        if (reason == DeclineReason.Unspecified) return false;
+        SiteLog.TaskDeclined(_log, kind, taskId, round, reason, _policy.Explain(reason, digest, adapterSpec, examples));
+        var header = new ResultHeader { TaskId = taskId, Round = round, Declined = reason, PayloadEncoding = PayloadEncoding.None };
+        await PushAsync(header, ReadOnlyMemory<byte>.Empty, rejoin, ct).ConfigureAwait(false);
+        return true;
+    }
+
+    private (IReadOnlyList<TensorRecord> Delta, LocalPrivacyApplied? Privacy) Privatise(string taskId, IReadOnlyList<TensorRecord> delta)
+    {
+        if (_policy.Privacy is not { } parameters) return (delta, null);
+        var (noised, applied) = LocalPrivacy.Apply(delta, parameters, _noise);
+        SiteLog.DeltaPrivatised(_log, taskId, applied.NormBeforeClip, applied.ClipNorm, applied.NoiseMultiplier);
+        return (noised, applied);
+    }
+
+    private async Task PushAsync(ResultHeader header, ReadOnlyMemory<byte> payload, Func<CancellationToken, Task> rejoin, CancellationToken ct,
+        LocalPrivacyApplied? privacy = null)
     {
         header.SessionId = _gateway.SessionId ?? "";
         Receipt receipt;
         try
         {
-            receipt = await _gateway.PushResultAsync(header, payload, ct).ConfigureAwait(false);
+            receipt = await _gateway.PushResultAsync(header, payload, ct, privacy).ConfigureAwait(false);
         }
         catch (Exception e) when (TransientFailure.IsSessionLost(e))
         {
@@ -87,7 +124,7 @@ internal sealed class SiteTaskRunner
             SiteLog.SessionLost(_log, e.Message);
             await rejoin(ct).ConfigureAwait(false);
             header.SessionId = _gateway.SessionId ?? "";
-            receipt = await _gateway.PushResultAsync(header, payload, ct).ConfigureAwait(false);
+            receipt = await _gateway.PushResultAsync(header, payload, ct, privacy).ConfigureAwait(false);
         }
         _receipts.Append(receipt);
         SiteLog.ReceiptKept(_log, receipt.TaskId, receipt.Round, receipt.Outcome.ToString(), receipt.Reason);

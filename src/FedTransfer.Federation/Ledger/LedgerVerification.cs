@@ -1,0 +1,25 @@
+namespace FedTransfer.Federation.Ledger;
+
+/// <summary>The first bad record of a ledger: its sequence number (the one expected at that line), line, and why.</summary>
+public sealed record LedgerFailure(long Sequence, long Line, string Reason)
+{
+    public override string ToString() => $"record {Sequence} (line {Line}): {Reason}";
+}
+
+/// <summary>What <see cref="LedgerVerifier"/> found.</summary>
+/// <param name="Failure">The first bad record; null when the ledger verified.</param>
+/// <param name="Records">Records checked (up to the failure).</param>
+/// <param name="Site">The site named by the genesis record.</param>
+/// <param name="Certified">True when the ledger's key is a site certificate's (checked against the CA when one was given).</param>
+/// <param name="HeadSequence">Sequence number of the last good record (-1 when none).</param>
+/// <param name="HeadHash">SHA-256 of the last good line: note it to detect a later truncation at a record boundary.</param>
+/// <param name="Sent">Egress records with decision sent.</param>
+/// <param name="Refused">Egress records with decision refused.</param>
+/// <param name="Receipts">Receipt records whose coordinator signature verified.</param>
+/// <param name="Warnings">Things an auditor should know that do not make the ledger invalid.</param>
+public sealed record LedgerVerification(LedgerFailure? Failure, long Records, string? Site, bool Certified, long HeadSequence, string HeadHash,
+    long Sent, long Refused, long Receipts, IReadOnlyList<string> Warnings)
+{
+    /// <summary>True when every record verified.</summary>
+    public bool IsValid => Failure is null;
+}

@@ -1,0 +1,197 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+
+namespace FedTransfer.Federation.Ledger;
+
+/// <summary>
+/// Appends signed, hash-chained records to a ledger file. Each append is on disk (written and fsync'ed) when
+/// <see cref="Append"/> returns, so a caller that sends only afterwards never sends anything unrecorded.
+/// </summary>
+/// <remarks>
+/// Reopening continues the chain. An unfinished last line (a crash mid-write) is moved aside into
+/// <c>&lt;ledger&gt;.torn-&lt;time&gt;</c> and a <see cref="LedgerKinds.TornTail"/> record naming that file, its size and
+/// SHA-256 is appended: the site keeps working, nothing is deleted, and the event is itself in the signed chain. Such a
+/// line never preceded a send (the send waits for the fsync), so no egress goes unrecorded. A last complete line that is
+/// not a record, or a ledger started with another key, stops the writer with a message saying what to do: that is
+/// damage or tampering, which only a person should judge.
+/// </remarks>
+public sealed class LedgerWriter : IDisposable
+{
+    private readonly FileStream _file;
+    private FileStream? _lock;
+    private readonly LedgerSigningKey _key;
+    private readonly TimeProvider _time;
+    private readonly object _gate = new();
+    private long _next;
+    private string _previous;
+    private bool _faulted;
+
+    private LedgerWriter(string path, FileStream file, LedgerSigningKey key, TimeProvider time, long next, string previous)
+    {
+        Path = path;
+        _file = file;
+        _key = key;
+        _time = time;
+        _next = next;
+        _previous = previous;
+    }
+
+    /// <summary>The ledger file.</summary>
+    public string Path { get; }
+
+    /// <summary>The torn tail found and moved aside when the ledger was opened, if any.</summary>
+    public LedgerTorn? RecoveredTornTail { get; private init; }
+
+    /// <summary>Sequence number the next record will get.</summary>
+    public long NextSequence
+    {
+        get { lock (_gate) return _next; }
+    }
+
+    /// <summary>Opens (or creates, with its genesis record) the ledger at <paramref name="path"/>.</summary>
+    /// <exception cref="LedgerCorruptException">The ledger cannot be continued safely; the message says why and what to do.</exception>
+    public static LedgerWriter Open(string path, LedgerSigningKey key, TimeProvider? time = null)
+    {
+        time ??= TimeProvider.System;
+        path = System.IO.Path.GetFullPath(path);
+        Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
+        // A lock file held exclusively keeps a second writer out (Unix file sharing is advisory and shared locks do not
+        // exclude each other) while the ledger itself stays readable: an auditor may copy it while the site runs.
+        var lockFile = AcquireLock(path);
+        FileStream? file = null;
+        try
+        {
+            file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+            var torn = MoveTornTailAside(path, file, time);
+            LedgerWriter writer;
+            if (file.Length == 0)
+            {
+                writer = new LedgerWriter(path, file, key, time, 0, LedgerFormat.GenesisPrevious) { RecoveredTornTail = torn };
+                writer.Append(new LedgerRecord { Kind = LedgerKinds.Genesis, Genesis = new LedgerGenesis(key.Site, key.CertificatePem, key.PublicKeyPem) });
+            }
+            else
+            {
+                var (next, previous) = Continue(path, file, key);
+                writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn };
+            }
+            writer._lock = lockFile;
+            if (torn is not null) writer.Append(new LedgerRecord { Kind = LedgerKinds.TornTail, Torn = torn });
+            return writer;
+        }
+        catch
+        {
+            file?.Dispose();
+            lockFile.Dispose();
+            throw;
+        }
+    }
+
+    private static FileStream AcquireLock(string path)
+    {
+        try
+        {
+            return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new IOException($"ledger {path} is already open for writing by another process (lock {path}.lock held); run one site per ledger", e);
+        }
+    }
+
+    /// <summary>
+    /// Signs and appends a record; <see cref="LedgerRecord.Sequence"/>, time, <c>prev</c> and signature are filled in here.
+    /// Returns the record as written. Thread-safe.
+    /// </summary>
+    /// <exception cref="IOException">The record could not be made durable; the caller must not send.</exception>
+    public LedgerRecord Append(LedgerRecord draft)
+    {
+        lock (_gate)
+        {
+            if (_faulted) throw new IOException($"ledger {Path} is unusable after an earlier write failure; restart the site");
+            var record = draft with { Sequence = _next, TimeUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds(), Previous = _previous, Signature = null };
+            var unsigned = LedgerFormat.Serialize(record);
+            var line = LedgerLine.WithSignature(unsigned, _key.Sign(unsigned));
+            var length = _file.Length;
+            try
+            {
+                _file.Position = length;
+                _file.Write(line);
+                _file.WriteByte((byte)'\n');
+                _file.Flush(flushToDisk: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                Rollback(length);
+                throw new IOException($"ledger {Path}: record {_next} could not be written ({e.Message}); nothing was sent", e);
+            }
+            _next++;
+            _previous = LedgerFormat.Hash(line);
+            return record with { Signature = Convert.ToBase64String(line.AsSpan(line.Length - 90, 88)) };
+        }
+    }
+
+    // A half-written record must not stay in front of the next one.
+    private void Rollback(long length)
+    {
+        try
+        {
+            _file.SetLength(length);
+            _file.Flush(flushToDisk: true);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            _faulted = true;
+        }
+    }
+
+    private static LedgerTorn? MoveTornTailAside(string path, FileStream file, TimeProvider time)
+    {
+        var end = LedgerTail.EndOfLastCompleteLine(file);
+        if (end == file.Length) return null;
+        var torn = LedgerTail.ReadFrom(file, end);
+        var aside = $"{path}.torn-{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}";
+        using (var copy = new FileStream(aside, FileMode.CreateNew, FileAccess.Write))
+        {
+            copy.Write(torn);
+            copy.Flush(flushToDisk: true);
+        }
+        file.SetLength(end);
+        file.Flush(flushToDisk: true);
+        return new LedgerTorn(System.IO.Path.GetFileName(aside), torn.Length, Convert.ToHexStringLower(SHA256.HashData(torn)));
+    }
+
+    private static (long Next, string Previous) Continue(string path, FileStream file, LedgerSigningKey key)
+    {
+        var firstLine = LedgerTail.FirstLine(file)!;
+        var lastLine = LedgerTail.LineEndingAt(file, file.Length);
+        LedgerRecord first, last;
+        try
+        {
+            first = LedgerFormat.Parse(firstLine);
+            last = LedgerFormat.Parse(lastLine);
+        }
+        catch (JsonException e)
+        {
+            throw new LedgerCorruptException($"ledger {path}: its first or last line is not a ledger record ({e.Message}); it was damaged or altered. " +
+                "Keep it for the auditor (fedtransfer audit verify), move it aside, and restart the site to begin a new ledger");
+        }
+        if (first.Kind != LedgerKinds.Genesis || first.Genesis is null)
+            throw new LedgerCorruptException($"ledger {path}: its first line is not a genesis record; move the file aside and restart the site to begin a new ledger");
+        if (first.Genesis.PublicKeyPem != key.PublicKeyPem)
+            throw new LedgerCorruptException($"ledger {path} was started by another signing key (site '{first.Genesis.Site}'); " +
+                "a renewed certificate starts a new ledger: move the old one aside (keep it for the auditor) and restart the site");
+        return (last.Sequence + 1, LedgerFormat.Hash(lastLine));
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            _file.Dispose();
+            _lock?.Dispose();
+        }
+    }
+}
+
+/// <summary>The ledger on disk cannot be continued without a person's decision.</summary>
+public sealed class LedgerCorruptException(string message) : Exception(message);
