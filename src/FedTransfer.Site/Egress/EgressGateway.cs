@@ -50,7 +50,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     }
 
     /// <summary>Opens the gRPC channel the options describe; the gateway owns it from then on and enforces <paramref name="policy"/>.</summary>
-    public static EgressGateway Connect(SiteOptions options, ILogger<EgressGateway> logger, SitePolicy policy, SiteLedger? ledger = null) =>
+    public static EgressGateway Connect(SiteOptions options, ILogger<EgressGateway> logger, SitePolicy? policy = null, SiteLedger? ledger = null) =>
         new(CoordinatorChannelFactory.Create(options), logger,
             () => new ReconnectBackoff(TimeSpan.FromMilliseconds(options.ReconnectInitialDelayMs), TimeSpan.FromMilliseconds(options.ReconnectMaxDelayMs)),
             options.FetchChunkBytes, policy, ledger);

@@ -1,6 +1,7 @@
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
+using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Worker;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -10,7 +11,9 @@ namespace FedTransfer.Site.Tests.Support;
 /// <summary>The site's parts wired to a <see cref="FakeTransport"/> and a <see cref="FakeTrainer"/>, with short delays.</summary>
 internal sealed class SiteRig : IDisposable
 {
-    public SiteRig()
+    /// <param name="policy">The site policy the gateway and the runner enforce; null = permissive.</param>
+    /// <param name="noiseSeed">Seed of the local-privacy noise (reproducible in tests only).</param>
+    public SiteRig(SitePolicy? policy = null, int noiseSeed = 1)
     {
         Transport.Artifacts[TestTasks.BackboneDigest] = "backbone"u8.ToArray();
         Transport.Artifacts[TestTasks.AdapterDigest] = "adapter"u8.ToArray();
@@ -19,10 +22,10 @@ internal sealed class SiteRig : IDisposable
             DisplayName = "clinic-a", DataDirectory = Dir.Path, PollMaxWaitMs = 100,
             ReconnectInitialDelayMs = 20, ReconnectMaxDelayMs = 80, FetchChunkBytes = 4096,
         };
-        Gateway = TestTasks.Gateway(Transport);
+        Gateway = TestTasks.Gateway(Transport, policy);
         Receipts = new ReceiptStore(Dir.Combine("cache"));
         Runner = new SiteTaskRunner(Gateway, new ArtifactCache(Dir.Combine("cache", "artifacts"), Gateway, NullLogger.Instance),
-            Trainer, Receipts, NullLogger<SiteTaskRunner>.Instance);
+            Trainer, Receipts, RunnerLog, policy, GaussianNoise.Seeded(noiseSeed));
     }
 
     public TempDirectory Dir { get; } = new();
@@ -35,6 +38,7 @@ internal sealed class SiteRig : IDisposable
     public SiteTaskRunner Runner { get; }
 
     public ListLogger<SiteWorker> WorkerLog { get; } = new();
+    public ListLogger<SiteTaskRunner> RunnerLog { get; } = new();
 
     public SiteWorker Worker() => new(Gateway, Runner, Trainer, Microsoft.Extensions.Options.Options.Create(Options), Lifetime,
         WorkerLog, new Random(5));

@@ -63,8 +63,8 @@ internal static class TestTasks
 
     public static PullTaskResponse AsInstruction(TrainTask task) => new() { Train = task };
 
-    public static EgressGateway Gateway(ICoordinatorTransport transport) =>
-        new(transport, NullLogger.Instance, () => new ReconnectBackoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4), new Random(1)));
+    public static EgressGateway Gateway(ICoordinatorTransport transport, Site.Policy.SitePolicy? policy = null) =>
+        new(transport, NullLogger.Instance, () => new ReconnectBackoff(TimeSpan.FromMilliseconds(1), TimeSpan.FromMilliseconds(4), new Random(1)), policy: policy);
 
     public static string Digest(string text) => Convert.ToHexStringLower(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(text)));
 

@@ -1,7 +1,10 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Rpc;
+using FedTransfer.Site.Policy;
 using FedTransfer.Site.Tests.Support;
+using FedTransfer.Torch.Adapters;
 using FedTransfer.Torch.Serialization;
+using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Tests.Worker;
 
@@ -121,6 +124,76 @@ public sealed class SiteTaskRunnerTests : IDisposable
         Assert.Equal(PayloadEncoding.None, header.PayloadEncoding);
         Assert.Equal(10, header.ExampleCount);
         Assert.Equal(0.8, header.Metrics["val_accuracy"]);
+    }
+
+    private static SitePolicy PolicyFor(string backbone, string adapter = "lora:r=2", long minExamples = 0, PrivacyParameters? privacy = null) =>
+        new([new FederationRule(backbone, AdapterSpec.Parse(adapter), null, null, null)], minExamples, privacy);
+
+    public static TheoryData<string, string, long, DeclineReason> Declines => new()
+    {
+        { TestTasks.Digest("another backbone"), "lora:r=2", 0, DeclineReason.BackboneNotAllowed },
+        { TestTasks.BackboneDigest, "lora:r=8", 0, DeclineReason.AdapterNotAllowed },
+        { TestTasks.BackboneDigest, "lora:r=2", 41, DeclineReason.TooFewExamples }, // the fake trainer holds 40
+    };
+
+    [Theory]
+    [MemberData(nameof(Declines))]
+    public async Task RunTrain_OutsideThePolicy_DeclinesWithTheCodeOnlyWithoutFetchingOrTraining(string backbone, string adapter, long min, DeclineReason expected)
+    {
+        // Arrange
+        using var rig = new SiteRig(PolicyFor(backbone, adapter, min));
+        await rig.JoinAsync();
+        await rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+
+        // Act
+        await rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(rig.Trainer.TrainRequests);
+        Assert.Empty(rig.Transport.Fetches);
+        var (header, payload) = Assert.Single(rig.Transport.Pushes);
+        Assert.Equal(expected, header.Declined);
+        Assert.Empty(payload);
+        Assert.Empty(header.Metrics);
+        Assert.Equal(0, header.ExampleCount);
+        Assert.Contains(rig.RunnerLog.Entries, e => e.Level == LogLevel.Warning && e.Message.Contains("declined by the site policy") && e.Message.Contains("task-1"));
+        Assert.Equal("task-1", Assert.Single(rig.Receipts.ReadAll()).TaskId);
+    }
+
+    [Fact]
+    public async Task RunEvaluate_UnknownBackbone_DeclinesWithoutEvaluating()
+    {
+        // Arrange
+        using var rig = new SiteRig(PolicyFor(TestTasks.Digest("another backbone")));
+        await rig.JoinAsync();
+        await rig.ReceiveAsync(new PullTaskResponse { Evaluate = TestTasks.Evaluate() });
+
+        // Act
+        await rig.Runner.RunEvaluateAsync(TestTasks.Evaluate(), Rejoin, CancellationToken.None);
+
+        // Assert
+        Assert.Empty(rig.Transport.Fetches);
+        Assert.Equal(DeclineReason.BackboneNotAllowed, Assert.Single(rig.Transport.Pushes).Header.Declined);
+    }
+
+    [Fact]
+    public async Task RunTrain_InsideThePolicyWithPrivacy_SendsTheClippedNoisedDelta()
+    {
+        // Arrange: the fake delta's norm is far above the clip norm of 0.1.
+        var privacy = new PrivacyParameters(0.1, 0.5);
+        using var rig = new SiteRig(PolicyFor(TestTasks.BackboneDigest, minExamples: 40, privacy: privacy), noiseSeed: 9);
+        await rig.JoinAsync();
+        await rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        var expected = LocalPrivacy.Apply(TestTasks.Delta(), privacy, GaussianNoise.Seeded(9)).Delta;
+
+        // Act
+        await rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert
+        var (header, payload) = Assert.Single(rig.Transport.Pushes);
+        Assert.Equal(DeclineReason.Unspecified, header.Declined);
+        Assert.Equal(TestTasks.Payload(expected), payload);
+        Assert.NotEqual(TestTasks.Payload(TestTasks.Delta()), payload);
     }
 
     public void Dispose() => _rig.Dispose();
