@@ -29,5 +29,7 @@ internal static class FedTransferCommand
         DemoCommand.Create(),
         BenchTrainingCommand.Create(),
         BenchRoundsCommand.Create(),
+        AuditCommand.Create(),
+        BenchAuditCommand.Create(),
     ];
 }
