@@ -23,10 +23,15 @@ public static class ParticipantCertificate
     /// Null when <paramref name="certificate"/> is a valid certificate of <paramref name="expected"/> issued by
     /// <paramref name="authority"/> and valid at <paramref name="now"/>; otherwise one line saying why not.
     /// </summary>
-    public static string? Check(X509Certificate2 certificate, X509Certificate2 authority, ParticipantRole expected, DateTimeOffset now)
+    public static string? Check(X509Certificate2 certificate, X509Certificate2 authority, ParticipantRole expected, DateTimeOffset now) =>
+        CheckChain(certificate, authority, now) ?? CheckRole(certificate, expected);
+
+    /// <summary>
+    /// Null when the certificate's subject says <paramref name="expected"/> (OU), names a participant (CN) and carries the
+    /// extended key usage of that role; otherwise one line saying why not. Does not look at the issuer.
+    /// </summary>
+    public static string? CheckRole(X509Certificate2 certificate, ParticipantRole expected)
     {
-        var chainProblem = CheckChain(certificate, authority, now);
-        if (chainProblem is not null) return chainProblem;
         var role = RoleOf(certificate);
         if (role != expected)
             return $"certificate '{certificate.Subject}' has role {(role is null ? "(none)" : role.Value.ToText())}, this call needs OU={expected.ToText()}";
