@@ -1,6 +1,7 @@
 using FedTransfer.Contracts;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Receipts;
 using FedTransfer.Coordinator.Runs;
 using FedTransfer.Coordinator.Security;
 using FedTransfer.Coordinator.Sites;
@@ -57,6 +58,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<RunDependencies>();
         services.AddSingleton<RunOrchestrator>();
         services.AddHostedService(sp => sp.GetRequiredService<RunOrchestrator>());
+        services.AddSingleton<ReceiptNotary>();
         services.AddSingleton<ResultIntake>();
         services.AddSingleton<FederationEndpoint>();
         services.AddSingleton<AdminEndpoint>();
