@@ -24,8 +24,10 @@ internal static class RunStartCommand
         var mu = new Option<double>("--fedprox-mu") { Description = "FedProx proximal coefficient (0 = off).", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<long>("--seed") { Description = "Run seed (per-site seeds derive from it).", DefaultValueFactory = _ => 1 };
 
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the run id (for scripts)." };
+
         var command = new Command("start", "Start a run of federated rounds.");
-        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed })
+        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, quiet })
             command.Options.Add(o);
         CoordinatorConnection.AddOptions(command);
 
@@ -58,6 +60,11 @@ internal static class RunStartCommand
             }
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var run = await admin.StartRunAsync(request, ct);
+            if (result.GetValue(quiet))
+            {
+                result.InvocationConfiguration.Output.WriteLine(run.RunId);
+                return 0;
+            }
             AnsiConsole.MarkupLine($"Run [bold]{run.RunId}[/] started: {run.Rounds} rounds of {Markup.Escape(request.Strategy)}. Watch it with `fedtransfer watch --run {run.RunId}`.");
             return 0;
         }, ct));

@@ -23,7 +23,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         Directory.CreateDirectory(work);
         FedTransfer.Torch.Torch.SetNumThreads(Environment.ProcessorCount);
 
-        var backbone = await EnsureBackboneAsync(ct);
+        var backbone = await DemoPreparation.EnsureBackboneAsync(settings.BackboneDirectory, ct);
         AnsiConsole.MarkupLine($"[bold]1.[/] Backbone ready: {Markup.Escape(backbone.WeightsPath)} ({Format.Bytes(new FileInfo(backbone.WeightsPath).Length)})");
 
         var data = DemoData.Prepare(work, settings.Sites, settings.Alpha, settings.TrainExamples, settings.Seed);
@@ -110,18 +110,6 @@ internal sealed class DemoRunner(DemoSettings settings)
         DemoReport.ShowTraffic(progress, backboneRef.SizeBytes, data.SiteNames.Count);
         AnsiConsole.MarkupLine($"Demo finished in {clock.Elapsed.TotalSeconds:F0} s; every process it started is being stopped.");
         return 0;
-    }
-
-    private async Task<BackboneFiles> EnsureBackboneAsync(CancellationToken ct)
-    {
-        var files = new BackboneFiles(Path.GetFullPath(settings.BackboneDirectory));
-        if (File.Exists(files.WeightsPath) && File.Exists(files.ConfigPath))
-            return files;
-        AnsiConsole.MarkupLine($"[bold]1.[/] No backbone in {Markup.Escape(files.Directory)}: pretraining one on classes 0-4.");
-        var exit = await FedTransferCommand.Build().Parse(["pretrain", "--out", files.Directory]).InvokeAsync(cancellationToken: ct);
-        if (exit != 0)
-            throw new InvalidOperationException($"pretraining failed (exit code {exit}); run `fedtransfer pretrain --out {files.Directory}` to see why.");
-        return files;
     }
 
     private static async Task WaitForSitesAsync(AdminClient admin, int expected, string logDirectory, CancellationToken ct)

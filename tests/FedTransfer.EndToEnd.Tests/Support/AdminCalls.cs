@@ -29,7 +29,7 @@ internal sealed class AdminCalls(GrpcChannel channel) : IDisposable
         var adapter = await UploadAsync(files.InitialAdapterPath);
         return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
         {
-            Name = "e2e", BackboneDigest = backbone.Digest, AdapterSpec = TinyVitFederation.AdapterSpecText,
+            Name = "e2e", BackboneDigest = backbone.Digest, AdapterSpec = files.AdapterSpecText,
             TaskSpec = TinyVitFederation.TaskSpecText, InitialAdapterDigest = adapter.Digest,
         });
     }

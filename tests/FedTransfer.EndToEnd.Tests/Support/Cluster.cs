@@ -5,20 +5,23 @@ namespace FedTransfer.EndToEnd.Tests.Support;
 /// <summary>
 /// One federation on this machine: a <see cref="LiveCoordinator"/>, real <see cref="LiveSite"/>s with their own data and
 /// caches, and the central team's <see cref="AdminCalls"/>, all in a temporary folder removed on dispose.
-/// <see cref="UseMutualTls"/> switches every end-to-end test between plaintext h2c and mutual TLS.
+/// <see cref="UseMutualTls"/> switches every end-to-end test between mutual TLS (the default) and plaintext h2c.
 /// </summary>
 internal sealed class Cluster : IAsyncDisposable
 {
-    /// <summary>Mutual TLS with a throw-away CA for every test (sites identified by their certificates).</summary>
-    public const bool UseMutualTls = false;
+    /// <summary>
+    /// Mutual TLS with a throw-away CA (sites identified by their certificates), unless FEDTRANSFER_E2E_TRANSPORT=plaintext
+    /// asks for h2c, e.g. to tell a TLS problem from a federation one.
+    /// </summary>
+    public static bool UseMutualTls => Environment.GetEnvironmentVariable("FEDTRANSFER_E2E_TRANSPORT") is not "plaintext";
 
     private readonly TempDirectory _temp = new();
     private readonly Dictionary<string, LiveSite> _sites = new(StringComparer.Ordinal);
 
-    private Cluster(IReadOnlyList<(string Name, int Images)> sites)
+    private Cluster(IReadOnlyList<(string Name, int Images)> sites, string adapterSpec)
     {
         Security = UseMutualTls ? TransportSecurity.MutualTls(_temp.Combine("pki"), sites.Select(s => s.Name)) : TransportSecurity.Plaintext();
-        Files = new TinyVitFederation(_temp.Combine("central"), sites);
+        Files = new TinyVitFederation(_temp.Combine("central"), sites, adapterSpec);
     }
 
     public TransportSecurity Security { get; }
@@ -27,9 +30,10 @@ internal sealed class Cluster : IAsyncDisposable
     public AdminCalls Admin { get; private set; } = null!;
 
     /// <summary>Starts the coordinator and every site (a site's services may be replaced) and waits until all joined.</summary>
-    public static async Task<Cluster> StartAsync(IReadOnlyList<(string Name, int Images)> sites, Func<string, Action<IServiceCollection>?>? replace = null)
+    public static async Task<Cluster> StartAsync(IReadOnlyList<(string Name, int Images)> sites, Func<string, Action<IServiceCollection>?>? replace = null,
+        string adapterSpec = TinyVitFederation.LoraSpecText)
     {
-        var cluster = new Cluster(sites);
+        var cluster = new Cluster(sites, adapterSpec);
         try
         {
             cluster.Coordinator = await LiveCoordinator.StartAsync(cluster._temp.Combine("coordinator"), cluster.Security);
