@@ -19,8 +19,6 @@ public sealed class FederationCreateCommandTests
         Assert.True(code == 0, output);
         var id = Assert.Single(output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         Assert.DoesNotContain(' ', id);
-        var (statusCode, status) = await CliRun.InvokeAsync("status", "--coordinator", coordinator.Url);
-        Assert.True(statusCode == 0, status);
-        Assert.Contains(id, status);
+        Assert.Equal(id, Assert.Single((await coordinator.StatusAsync()).Federations.Select(f => f.FederationId)));
     }
 }

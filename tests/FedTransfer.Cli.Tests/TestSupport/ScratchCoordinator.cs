@@ -1,4 +1,7 @@
+using FedTransfer.Contracts;
+using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator;
+using FedTransfer.Rpc;
 using FedTransfer.Torch.NN;
 using FedTransfer.Torch.Training;
 using Microsoft.AspNetCore.Builder;
@@ -43,6 +46,13 @@ internal sealed class ScratchCoordinator : IAsyncDisposable
         });
         await app.StartAsync();
         return new ScratchCoordinator(app, dir, backbone);
+    }
+
+    /// <summary>What the coordinator holds, asked over the wire.</summary>
+    public async Task<StatusResponse> StatusAsync()
+    {
+        using var channel = GrpcChannel.Create(new Uri(Url));
+        return await channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest());
     }
 
     public async ValueTask DisposeAsync()
