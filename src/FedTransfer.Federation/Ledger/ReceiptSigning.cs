@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace FedTransfer.Federation.Ledger;
+
+/// <summary>
+/// The exact bytes a coordinator signs for an upload receipt, and the signature helpers both sides share.
+/// The coordinator signs them (ECDSA P-256, SHA-256, IEEE P1363 r||s); the auditor re-creates them from the receipt
+/// fields recorded in a site ledger and checks the signature, so the text layout is a contract and never changes
+/// under the "fedtransfer-receipt-v1" tag.
+/// </summary>
+public static class ReceiptSigning
+{
+    /// <summary>First line of the canonical text; names the layout version.</summary>
+    public const string Tag = "fedtransfer-receipt-v1";
+
+    /// <summary>
+    /// The canonical bytes of a receipt: UTF-8 of <c>fedtransfer-receipt-v1\ntask=..\nsite=..\nrun=..\nround=..\noutcome=..\n
+    /// payload_sha256=..\npayload_bytes=..\nreceived_unix_ms=..\n</c>, numbers in invariant decimal.
+    /// Fields are taken as given (no case folding), so signer and verifier must pass the same strings.
+    /// </summary>
+    /// <exception cref="ArgumentNullException">A text field is null.</exception>
+    /// <exception cref="ArgumentException">A text field holds a line break, which would make the layout ambiguous.</exception>
+    public static byte[] CanonicalBytes(string taskId, string siteId, string runId, int round, string outcome,
+        string payloadSha256, long payloadBytes, long receivedUnixMs)
+    {
+        var text = new StringBuilder(256)
+            .Append(Tag).Append('\n')
+            .Append("task=").Append(Field(taskId, nameof(taskId))).Append('\n')
+            .Append("site=").Append(Field(siteId, nameof(siteId))).Append('\n')
+            .Append("run=").Append(Field(runId, nameof(runId))).Append('\n')
+            .Append("round=").Append(round.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append("outcome=").Append(Field(outcome, nameof(outcome))).Append('\n')
+            .Append("payload_sha256=").Append(Field(payloadSha256, nameof(payloadSha256))).Append('\n')
+            .Append("payload_bytes=").Append(payloadBytes.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .Append("received_unix_ms=").Append(receivedUnixMs.ToString(CultureInfo.InvariantCulture)).Append('\n')
+            .ToString();
+        return Encoding.UTF8.GetBytes(text);
+    }
+
+    /// <summary>Signs canonical bytes with a P-256 key: SHA-256, IEEE P1363 (r||s, 64 bytes).</summary>
+    public static byte[] Sign(ECDsa key, byte[] canonicalBytes) =>
+        key.SignData(canonicalBytes, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    /// <summary>True when <paramref name="signature"/> (IEEE P1363) is a valid SHA-256 ECDSA signature of the bytes.</summary>
+    public static bool Verify(ECDsa key, byte[] canonicalBytes, byte[] signature) =>
+        key.VerifyData(canonicalBytes, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+
+    private static string Field(string value, string name)
+    {
+        ArgumentNullException.ThrowIfNull(value, name);
+        if (value.AsSpan().IndexOfAny('\n', '\r') >= 0)
+            throw new ArgumentException($"receipt field '{name}' contains a line break; receipt fields must be single-line text", name);
+        return value;
+    }
+}
