@@ -1,4 +1,5 @@
 using FedTransfer.Cli;
 
 NativeEnvironment.Prepare();
+ConsoleWidth.Apply();
 return await FedTransferCommand.Build().Parse(args).InvokeAsync();

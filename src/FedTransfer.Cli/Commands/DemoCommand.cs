@@ -23,6 +23,7 @@ internal static class DemoCommand
         {
             work, backbone, sites, rounds, alpha, examples, epochs, adapter, seed, noBaselines,
         };
+        command.Subcommands.Add(DemoPrepareCommand.Create());
         command.SetAction((result, ct) => CommandRunner.RunAsync(token => new DemoRunner(new DemoSettings
         {
             WorkDirectory = result.GetValue(work)!, BackboneDirectory = result.GetValue(backbone)!, Sites = Positive(result.GetValue(sites), "--sites"),
@@ -33,6 +34,6 @@ internal static class DemoCommand
         return command;
     }
 
-    private static int Positive(int value, string name) =>
+    internal static int Positive(int value, string name) =>
         value > 0 ? value : throw new ArgumentException($"{name} must be at least 1, not {value}.");
 }

@@ -22,7 +22,8 @@ internal static class FederationCreateCommand
         var task = new Option<string>("--task") { Description = "Task spec, e.g. classify:classes=5.", DefaultValueFactory = _ => "classify:classes=5" };
         var name = new Option<string>("--name") { Description = "Federation name shown to the team.", DefaultValueFactory = _ => "federation" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial adapter and head.", DefaultValueFactory = _ => 1 };
-        var command = new Command("create", "Register a federation: backbone, adapter spec, task spec.") { backbone, adapter, task, name, seed };
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the federation id (for scripts)." };
+        var command = new Command("create", "Register a federation: backbone, adapter spec, task spec.") { backbone, adapter, task, name, seed, quiet };
         CoordinatorConnection.AddOptions(command);
         command.SetAction((result, ct) => CommandRunner.RunAsync(async ct =>
         {
@@ -41,6 +42,11 @@ internal static class FederationCreateCommand
                     Name = result.GetValue(name)!, BackboneDigest = backboneRef.Digest, AdapterSpec = result.GetValue(adapter)!,
                     TaskSpec = taskSpec, InitialAdapterDigest = initialRef.Digest,
                 }, ct);
+                if (result.GetValue(quiet))
+                {
+                    result.InvocationConfiguration.Output.WriteLine(info.FederationId);
+                    return 0;
+                }
                 AnsiConsole.MarkupLine($"Federation [bold]{info.FederationId}[/]: {info.Trainable.Tensors.Count} trainable tensors, " +
                                        $"{info.Trainable.ParameterCount:N0} parameters; backbone {Format.Bytes(backboneRef.SizeBytes)}. " +
                                        $"Start a run with `fedtransfer run start --federation {info.FederationId}`.");

@@ -40,8 +40,10 @@ internal static class RunStartCommand
             DefaultValueFactory = _ => "float32",
         };
 
+        var quiet = new Option<bool>("--quiet") { Description = "Print only the run id (for scripts)." };
+
         var command = new Command("start", "Start a run of federated rounds.");
-        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding })
+        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding, quiet })
             command.Options.Add(o);
         CoordinatorConnection.AddOptions(command);
 
@@ -71,6 +73,11 @@ internal static class RunStartCommand
                 request.StrategySettings[key] = value;
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var run = await admin.StartRunAsync(request, ct);
+            if (result.GetValue(quiet))
+            {
+                result.InvocationConfiguration.Output.WriteLine(run.RunId);
+                return 0;
+            }
             AnsiConsole.MarkupLine($"Run [bold]{run.RunId}[/] started: {run.Rounds} rounds of {Markup.Escape(request.Strategy)}, " +
                                    $"{DeltaEncodings.Parse(result.GetValue(encoding)).ToText()} updates. Watch it with `fedtransfer watch --run {run.RunId}`.");
             return 0;

@@ -22,7 +22,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         CleanWorkDirectory(work); // each demo run starts from a clean coordinator and site state (the kit is kept)
         FedTransfer.Torch.Torch.SetNumThreads(Environment.ProcessorCount);
 
-        var backbone = await EnsureBackboneAsync(ct);
+        var backbone = await DemoPreparation.EnsureBackboneAsync(settings.BackboneDirectory, ct);
         AnsiConsole.MarkupLine($"[bold]1.[/] Backbone ready: {Markup.Escape(backbone.WeightsPath)} ({Format.Bytes(new FileInfo(backbone.WeightsPath).Length)})");
 
         var data = DemoData.Prepare(work, settings.Sites, settings.Alpha, settings.TrainExamples, settings.Seed);
@@ -123,18 +123,6 @@ internal sealed class DemoRunner(DemoSettings settings)
             if (Path.GetFileName(directory) != DemoKit.FolderName) Directory.Delete(directory, recursive: true);
         }
         foreach (var file in Directory.EnumerateFiles(work)) File.Delete(file);
-    }
-
-    private async Task<BackboneFiles> EnsureBackboneAsync(CancellationToken ct)
-    {
-        var files = new BackboneFiles(Path.GetFullPath(settings.BackboneDirectory));
-        if (File.Exists(files.WeightsPath) && File.Exists(files.ConfigPath))
-            return files;
-        AnsiConsole.MarkupLine($"[bold]1.[/] No backbone in {Markup.Escape(files.Directory)}: pretraining one on classes 0-4.");
-        var exit = await FedTransferCommand.Build().Parse(["pretrain", "--out", files.Directory]).InvokeAsync(cancellationToken: ct);
-        if (exit != 0)
-            throw new InvalidOperationException($"pretraining failed (exit code {exit}); run `fedtransfer pretrain --out {files.Directory}` to see why.");
-        return files;
     }
 
     private static async Task WaitForSitesAsync(AdminClient admin, int expected, string logDirectory, CancellationToken ct)

@@ -4,7 +4,9 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Runs;
+using FedTransfer.Federation.Export;
 using FedTransfer.Rpc;
+using FedTransfer.Torch.Adapters;
 using FedTransfer.Torch.Serialization;
 using Google.Protobuf;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
@@ -82,17 +84,27 @@ internal sealed partial class AdminEndpoint
             ?? throw new RpcException(StatusCode.NotFound, $"run {run.RunId} has no global adapter for round {round} (completed rounds: {run.CompletedRounds})");
         if (request.Kind != ExportKind.Merged) return ProtoMapping.ToRef(adapter.Digest, adapter.SizeBytes);
 
-        // Backbone + adapter in one state_dict; an adapter tensor with a backbone name (a new task head) replaces it.
+        // LoRA folded into the base weights (a plain model); bottleneck adapters cannot be folded and travel beside the backbone.
         var federation = catalog.FindFederation(run.FederationId)!;
         var backbone = SafeTensors.Read(await store.ReadAllVerifiedAsync(federation.BackboneDigest, ct).ConfigureAwait(false), "backbone");
         var tensors = SafeTensors.Read(await store.ReadAllVerifiedAsync(adapter.Digest, ct).ConfigureAwait(false), "adapter").Tensors;
-        var names = tensors.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        IReadOnlyList<TensorRecord> model;
+        string how;
+        try
+        {
+            (model, how) = MergedModel.Merge(backbone.Tensors, tensors, AdapterSpec.Parse(federation.AdapterSpec));
+        }
+        catch (Exception e) when (e is ArgumentException or FormatException)
+        {
+            throw new RpcException(StatusCode.FailedPrecondition, $"run {run.RunId} round {round}: the adapter cannot be merged into the backbone: {e.Message}");
+        }
         var metadata = new Dictionary<string, string>
         {
             ["fedtransfer.adapter_spec"] = federation.AdapterSpec, ["fedtransfer.task_spec"] = federation.TaskSpec,
             ["fedtransfer.run"] = run.RunId, ["fedtransfer.round"] = round.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            [MergedModel.MergeKey] = how,
         };
-        var merged = SafeTensors.Serialize(backbone.Tensors.Where(t => !names.Contains(t.Name)).Concat(tensors), metadata);
+        var merged = SafeTensors.Serialize(model, metadata);
         var info = await store.PutAsync(merged, ct).ConfigureAwait(false);
         catalog.AddArtifact(new ArtifactRow(info.Digest, info.SizeBytes, ProtoMapping.SafetensorsMediaType, $"{run.RunId}-round{round}-merged.safetensors", NowMs));
         return ProtoMapping.ToRef(info);

@@ -112,9 +112,10 @@ public sealed class AdminEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Export_AdapterAndMerged()
+    public async Task Export_AdapterAndMerged_LoraIsFoldedIntoTheBaseWeight()
     {
-        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)));
+        var initial = Tensors.Random(1);
+        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(initial));
         var run = await AdminClient.StartRunAsync(Channel, federation.FederationId, rounds: 1, minSites: 1);
 
         var adapter = await Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Adapter });
@@ -123,8 +124,17 @@ public sealed class AdminEndpointTests : IAsyncLifetime
 
         Assert.Equal(federation.InitialAdapter.Digest, adapter.Digest);
         var file = SafeTensors.Read(await AdminClient.DownloadAsync(Channel, merged.Digest));
-        Assert.Equal(["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "blocks.0.attn.qkv.weight", "head.bias", "head.weight"], file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
+        Assert.Equal(["blocks.0.attn.qkv.weight", "head.bias", "head.weight"], file.Tensors.Select(t => t.Name).Order(StringComparer.Ordinal));
         Assert.Equal("lora:r=4,alpha=8,targets=attn.qkv", file.Metadata["fedtransfer.adapter_spec"]);
+        Assert.Equal("lora-folded", file.Metadata["fedtransfer.merge"]);
+        // One element by hand: W'[o, i] = W[o, i] + (alpha / r) * sum_k B[o, k] * A[k, i], with alpha 8 and r 4.
+        var backbone = SafeTensors.Read(await AdminClient.DownloadAsync(Channel, federation.Backbone.Digest))["blocks.0.attn.qkv.weight"].ToSingles();
+        var a = initial.Single(t => t.Name == "blocks.0.attn.qkv.lora_a").ToSingles();
+        var b = initial.Single(t => t.Name == "blocks.0.attn.qkv.lora_b").ToSingles();
+        const int o = 70, i = 5;
+        var expected = backbone[o * 24 + i] + 2.0 * Enumerable.Range(0, 4).Sum(k => (double)b[o * 4 + k] * a[k * 24 + i]);
+        Assert.Equal(expected, file["blocks.0.attn.qkv.weight"].ToSingles()[o * 24 + i], 5);
+        Assert.Equal(initial.Single(t => t.Name == "head.weight").ToSingles(), file["head.weight"].ToSingles());
         Assert.Equal(StatusCode.NotFound, missing.Status);
     }
 
