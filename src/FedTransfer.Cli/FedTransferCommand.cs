@@ -29,5 +29,6 @@ internal static class FedTransferCommand
         DemoCommand.Create(),
         BenchTrainingCommand.Create(),
         BenchRoundsCommand.Create(),
+        ExperimentCommand.Create(),
     ];
 }
