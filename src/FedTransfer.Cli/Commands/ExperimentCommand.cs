@@ -25,10 +25,11 @@ internal static class ExperimentCommand
         var lora = new Option<string>("--lora") { Description = "LoRA spec of every LoRA row (the rows add agg=frozen-a / agg=exact).", DefaultValueFactory = _ => d.LoraSpec };
         var bottleneck = new Option<string>("--bottleneck") { Description = "Bottleneck adapter spec.", DefaultValueFactory = _ => d.BottleneckSpec };
         var parallel = new Option<int>("--parallel") { Description = "Runs at a time, one engine thread each (0 = one per core).", DefaultValueFactory = _ => d.Parallelism };
-        var quick = new Option<bool>("--quick") { Description = "Smoke test: alpha 1.0, one seed, 3 rounds, 400 training and 200 test images." };
+        var only = new Option<string>("--methods") { Description = $"Only these rows, comma-separated: {string.Join(", ", ExperimentMethod.Keys)} (default all)." , DefaultValueFactory = _ => "" };
+        var quick = new Option<bool>("--quick") { Description = "Smoke test: alpha 1.0, one seed, 3 rounds of 2 epochs, 400 training and 200 test images." };
         var command = new Command("experiment", "Measure federated transfer against centralised and site-alone training (LoRA modes, adapters, head-only, full) and write BENCHMARKS.md.")
         {
-            work, backbone, output, sites, alphas, seeds, rounds, epochs, train, test, lr, fullLr, lora, bottleneck, parallel, quick,
+            work, backbone, output, sites, alphas, seeds, rounds, epochs, train, test, lr, fullLr, lora, bottleneck, parallel, only, quick,
         };
         command.SetAction((r, ct) => CommandRunner.RunAsync(token =>
         {
@@ -40,6 +41,7 @@ internal static class ExperimentCommand
                 Rounds = AtLeast(r.GetValue(rounds), 1, "--rounds"), LocalEpochs = AtLeast(r.GetValue(epochs), 1, "--local-epochs"),
                 TrainExamples = AtLeast(r.GetValue(train), 10, "--train-examples"), TestExamples = AtLeast(r.GetValue(test), 1, "--test-examples"),
                 LearningRate = Positive(r.GetValue(lr), "--lr"), FullLearningRate = Positive(r.GetValue(fullLr), "--full-lr"),
+                Methods = MethodKeys(r.GetValue(only)!),
                 LoraSpec = r.GetValue(lora)!, BottleneckSpec = r.GetValue(bottleneck)!, Parallelism = AtLeast(r.GetValue(parallel), 0, "--parallel"),
             };
             if (r.GetValue(quick)) settings = settings.AsQuick();
@@ -69,6 +71,13 @@ internal static class ExperimentCommand
             values.Add(value);
         }
         return values.Count > 0 ? values : throw new ArgumentException($"{name} is empty; give at least one value");
+    }
+
+    private static IReadOnlyList<string> MethodKeys(string text)
+    {
+        var keys = text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(k => k.ToLowerInvariant()).ToList();
+        var unknown = keys.FirstOrDefault(k => !ExperimentMethod.Keys.Contains(k));
+        return unknown is null ? keys : throw new ArgumentException($"--methods: unknown method '{unknown}'; choose from {string.Join(", ", ExperimentMethod.Keys)}");
     }
 
     private static int AtLeast(int value, int min, string name) =>

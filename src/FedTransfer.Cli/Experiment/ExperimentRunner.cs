@@ -28,8 +28,10 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
         var backbone = await BackboneCache.EnsureAsync(settings.BackboneDirectory, ct);
         var methods = ExperimentMethod.All(settings);
         var unavailable = methods.Select(m => AdapterSpec.TryParse(m.AdapterSpec, out _, out var error) ? null : new UnavailableMethod(m, error!))
-            .OfType<UnavailableMethod>().ToList();
-        foreach (var u in unavailable)
+            .OfType<UnavailableMethod>()
+            .Concat(methods.Where(m => settings.Methods.Count > 0 && !settings.Methods.Contains(m.Key)).Select(m => new UnavailableMethod(m, "not selected (--methods)")))
+            .ToList();
+        foreach (var u in unavailable.Where(u => !u.Reason.StartsWith("not selected", StringComparison.Ordinal)))
             AnsiConsole.MarkupLine($"[yellow]{Markup.Escape(u.Method.Name)} cannot run in this build:[/] {Markup.Escape(u.Reason)}");
 
         var units = new List<Func<CancellationToken, Task<RunRecord>>>();
