@@ -32,5 +32,6 @@ internal static class FedTransferCommand
         BenchRoundsCommand.Create(),
         AuditCommand.Create(),
         BenchAuditCommand.Create(),
+        ExperimentCommand.Create(),
     ];
 }

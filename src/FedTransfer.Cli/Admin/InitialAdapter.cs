@@ -22,7 +22,5 @@ internal static class InitialAdapter
     }
 
     public static VisionTransformer Create(BackboneFiles backbone, AdapterSpec spec, int classes) =>
-        TransferModelFactory.Create(backbone.LoadConfig(), backbone.WeightsPath, ModeOf(spec), spec, classes);
-
-    private static TrainingMode ModeOf(AdapterSpec spec) => spec is LoraSpec ? TrainingMode.Lora : TrainingMode.Bottleneck;
+        TransferModelFactory.Create(backbone.LoadConfig(), backbone.WeightsPath, TrainingModes.Of(spec), spec, classes);
 }

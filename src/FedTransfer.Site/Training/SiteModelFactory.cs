@@ -24,7 +24,7 @@ internal static class SiteModelFactory
         if (names.ContainsKey("patch_embed.proj.weight"))
         {
             var config = VitConfig(header, backboneConfigFile, backbonePath);
-            var mode = adapter is LoraSpec ? TrainingMode.Lora : TrainingMode.Bottleneck;
+            var mode = TrainingModes.Of(adapter);
             return TransferModelFactory.Create(config, backbonePath, mode, adapter, task.Classes);
         }
         if (names.ContainsKey("layers.0.weight") && names.TryGetValue("head.weight", out var head))

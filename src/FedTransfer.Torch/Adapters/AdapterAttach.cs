@@ -8,14 +8,24 @@ namespace FedTransfer.Torch.Adapters;
 /// </summary>
 public static class AdapterAttach
 {
-    /// <summary>Attaches the adapters <paramref name="spec"/> describes, freezes everything else but the head, and returns the adapted module paths.</summary>
+    /// <summary>
+    /// Attaches the adapters <paramref name="spec"/> describes, freezes everything else but the head, and returns the adapted
+    /// module paths. <see cref="HeadOnlySpec"/> attaches nothing and freezes all but the head; <see cref="FullSpec"/>
+    /// attaches nothing and leaves every tensor trainable.
+    /// </summary>
     public static IReadOnlyList<string> Attach(Module model, AdapterSpec spec)
     {
         ArgumentNullException.ThrowIfNull(model);
+        if (spec is FullSpec)
+        {
+            model.SetRequiresGrad(true);
+            return [];
+        }
         var paths = spec switch
         {
             LoraSpec lora => ApplyLora(model, lora),
             BottleneckSpec bottleneck => ApplyBottleneck(model, bottleneck),
+            HeadOnlySpec => [],
             _ => throw new ArgumentException($"unsupported adapter spec '{spec}'", nameof(spec)),
         };
         FreezeBackbone(model);

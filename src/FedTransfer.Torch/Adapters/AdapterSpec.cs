@@ -4,7 +4,7 @@ namespace FedTransfer.Torch.Adapters;
 
 /// <summary>
 /// What adapters to attach, parsed from a one-line spec: <c>lora:r=8,alpha=16,dropout=0.05,targets=attn.qkv|attn.proj</c> or
-/// <c>bottleneck:reduction=16</c>. Unset keys take defaults; <see cref="ToString"/> writes the canonical form back.
+/// <c>bottleneck:reduction=16</c>, or <c>head-only</c> / <c>full</c> for no adapters. Unset keys take defaults; <see cref="ToString"/> writes the canonical form back.
 /// </summary>
 public abstract record AdapterSpec
 {
@@ -21,7 +21,9 @@ public abstract record AdapterSpec
         {
             "lora" => LoraSpec.FromPairs(spec, pairs),
             "bottleneck" => BottleneckSpec.FromPairs(spec, pairs),
-            _ => throw new FormatException($"adapter spec '{spec}': unknown adapter kind '{kind}'; expected 'lora' or 'bottleneck'"),
+            HeadOnlySpec.Kind => HeadOnlySpec.FromPairs(spec, pairs),
+            FullSpec.Kind => FullSpec.FromPairs(spec, pairs),
+            _ => throw new FormatException($"adapter spec '{spec}': unknown adapter kind '{kind}'; expected 'lora', 'bottleneck', 'head-only' or 'full'"),
         };
     }
 
@@ -61,7 +63,8 @@ public abstract record AdapterSpec
     {
         foreach (var key in pairs.Keys)
             if (!known.Contains(key, StringComparer.OrdinalIgnoreCase))
-                throw new FormatException($"adapter spec '{spec}': unknown key '{key}' for {kind}; expected {string.Join(", ", known)}");
+                throw new FormatException($"adapter spec '{spec}': unknown key '{key}' for {kind}; " +
+                    (known.Length == 0 ? $"{kind} takes no settings" : $"expected {string.Join(", ", known)}"));
     }
 
     private protected static int IntValue(string spec, Dictionary<string, string> pairs, string key, int fallback, int min)

@@ -1,3 +1,5 @@
+using FedTransfer.Torch.Adapters;
+
 namespace FedTransfer.Torch.Training;
 
 /// <summary>What a fine-tuning run trains.</summary>
@@ -23,6 +25,16 @@ public static class TrainingModes
 
     /// <summary>The CLI name of <paramref name="mode"/>.</summary>
     public static string ToName(this TrainingMode mode) => Names[(int)mode];
+
+    /// <summary>The mode that trains what <paramref name="spec"/> describes (LoRA, bottleneck, head only or everything).</summary>
+    public static TrainingMode Of(AdapterSpec spec) => spec switch
+    {
+        LoraSpec => TrainingMode.Lora,
+        BottleneckSpec => TrainingMode.Bottleneck,
+        HeadOnlySpec => TrainingMode.HeadOnly,
+        FullSpec => TrainingMode.Full,
+        _ => throw new ArgumentException($"no training mode for adapter spec '{spec}'", nameof(spec)),
+    };
 
     /// <summary>Parses a CLI name; throws <see cref="FormatException"/> listing the valid ones.</summary>
     public static TrainingMode Parse(string text)

@@ -42,6 +42,23 @@ public sealed class SiteModelFactoryTests : IDisposable
         Assert.DoesNotContain(model.NamedTrainableParameters(), p => p.Name == "blocks.0.attn.qkv.weight");
     }
 
+    [Theory]
+    [InlineData("head-only", 2)]
+    [InlineData("full", -1)]
+    public void Create_VitHeadOnlyOrFull_TrainsTheHeadOrEverything(string spec, int expectedTrainable)
+    {
+        // Arrange
+        var path = SaveVit(withMetadata: true);
+
+        // Act
+        using var model = SiteModelFactory.Create(path, spec, new TaskSpec(3), null);
+
+        // Assert
+        var trainable = model.NamedTrainableParameters().Select(p => p.Name).ToList();
+        Assert.Equal(expectedTrainable < 0 ? model.NamedParameters().Count() : expectedTrainable, trainable.Count);
+        Assert.Contains("head.weight", trainable);
+    }
+
     [Fact]
     public void Create_VitWithoutMetadata_UsesTheConfiguredFileOrSaysToSetIt()
     {

@@ -54,6 +54,28 @@ public sealed class AdapterAttachTests
     }
 
     [Fact]
+    public void Attach_HeadOnly_OnlyTheHeadIsTrainable()
+    {
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+
+        var adapted = AdapterAttach.Attach(model, AdapterSpec.Parse("head-only"));
+
+        Assert.Empty(adapted);
+        Assert.Equal(["head.weight", "head.bias"], model.NamedTrainableParameters().Select(p => p.Name));
+    }
+
+    [Fact]
+    public void Attach_Full_EveryParameterIsTrainable()
+    {
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+        model.SetRequiresGrad(false);
+
+        AdapterAttach.Attach(model, AdapterSpec.Parse("full"));
+
+        Assert.Equal(model.NamedParameters().Select(p => p.Name), model.NamedTrainableParameters().Select(p => p.Name));
+    }
+
+    [Fact]
     public void Attach_LoraTargetsMatchingNothing_ListsTheLinearLayers()
     {
         using var model = new VisionTransformer(TestTensors.TinyVit);

@@ -64,6 +64,13 @@ public sealed class AdapterSpecTests
         Assert.Equal(16, spec.Reduction);
     }
 
+    [Fact]
+    public void Parse_HeadOnlyAndFull_GiveTheirSpecs()
+    {
+        Assert.IsType<HeadOnlySpec>(AdapterSpec.Parse("head-only"));
+        Assert.IsType<FullSpec>(AdapterSpec.Parse(" FULL "));
+    }
+
     [Theory]
     [InlineData("lora:r=8,alpha=16,targets=attn.qkv")]
     [InlineData("lora:r=2,alpha=0.5,dropout=0.1,targets=attn.qkv|mlp.fc*")]
@@ -71,6 +78,8 @@ public sealed class AdapterSpecTests
     [InlineData("lora:r=8,alpha=16,targets=attn.qkv|attn.proj,agg=exact")]
     [InlineData("lora:r=8,alpha=16,targets=attn.qkv,agg=frozen-a,a_seed=42")]
     [InlineData("lora:r=8,alpha=16,targets=attn.qkv,agg=frozen-a")]
+    [InlineData("head-only")]
+    [InlineData("full")]
     public void ToString_Parse_RoundTrips(string text)
     {
         var spec = AdapterSpec.Parse(text);
@@ -89,6 +98,8 @@ public sealed class AdapterSpecTests
     [InlineData("lora:targets=attn.|x", "targets='attn.|x'")]
     [InlineData("bottleneck:reduction=16,r=2", "unknown key 'r' for bottleneck")]
     [InlineData("prefix:len=4", "unknown adapter kind 'prefix'")]
+    [InlineData("head-only:r=2", "head-only takes no settings")]
+    [InlineData("full:lr=1", "full takes no settings")]
     [InlineData(" ", "adapter spec is empty")]
     public void Parse_BadSpec_ErrorNamesTheProblem(string text, string expected)
     {

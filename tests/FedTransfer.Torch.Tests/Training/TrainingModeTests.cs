@@ -13,6 +13,16 @@ public sealed class TrainingModeTests
         Assert.Equal(expected, TrainingModes.Parse(text));
     }
 
+    [Theory]
+    [InlineData("lora:r=2", TrainingMode.Lora)]
+    [InlineData("bottleneck:reduction=4", TrainingMode.Bottleneck)]
+    [InlineData("head-only", TrainingMode.HeadOnly)]
+    [InlineData("full", TrainingMode.Full)]
+    public void Of_AdapterSpec_GivesTheModeThatTrainsIt(string spec, TrainingMode expected)
+    {
+        Assert.Equal(expected, TrainingModes.Of(Adapters.AdapterSpec.Parse(spec)));
+    }
+
     [Fact]
     public void Parse_Unknown_ListsValidNames()
     {

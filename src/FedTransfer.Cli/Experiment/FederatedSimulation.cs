@@ -1,0 +1,79 @@
+using FedTransfer.Federation.Strategies;
+using FedTransfer.Federation.Updates;
+using FedTransfer.Site.Training;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Cli.Experiment;
+
+/// <summary>A participant of a simulated federation: an id and the real site trainer over its data folder.</summary>
+internal sealed record SimulatedParticipant(string Id, ILocalTrainer Trainer);
+
+/// <summary>What one simulated run produced.</summary>
+/// <param name="Curve">Test accuracy of the global model after each round.</param>
+/// <param name="MeanUploadBytes">Mean size of the safetensors payload one site sent up in one round.</param>
+/// <param name="TrainableParameters">Elements of the trainable set (what a site trains and sends a delta of).</param>
+internal sealed record RunOutcome(IReadOnlyList<double> Curve, double MeanUploadBytes, long TrainableParameters)
+{
+    public double FinalAccuracy => Curve[^1];
+    public int RoundsTo95 => RoundsToTarget.Compute(Curve);
+}
+
+/// <summary>
+/// Federated rounds in one process, with no network: the strategy (from <see cref="StrategyRegistry"/>) samples the
+/// participants and derives their task seeds, each participant trains with the site's own trainer from the current
+/// global file and returns its delta, the delta is serialised exactly as a site uploads it, validated as the
+/// coordinator validates it, and aggregated by the strategy. One participant holding pooled data is centralised
+/// training; one holding a site's data is that site alone.
+/// </summary>
+internal sealed class FederatedSimulation(string backbonePath, TestEvaluator evaluator)
+{
+    public async Task<RunOutcome> RunAsync(string runDirectory, string adapterSpec, string initialAdapter, IReadOnlyList<SimulatedParticipant> participants,
+        TrainConfig config, int rounds, CancellationToken ct)
+    {
+        Directory.CreateDirectory(runDirectory);
+        var initial = SafeTensors.ReadFile(initialAdapter);
+        var trainable = TrainableSet.FromRecords(initial.Tensors);
+        var validator = new UpdateValidator(trainable);
+        var strategy = LoraAggregation.StrategyFor(adapterSpec);
+        var expected = trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)).ToList();
+        var byId = participants.ToDictionary(p => p.Id, StringComparer.Ordinal);
+        var candidates = participants.Select(p =>
+        {
+            var c = p.Trainer.Describe();
+            return new SiteCandidate(p.Id, c.TrainExamples, c.ValidationExamples);
+        }).ToList();
+        var settings = new RoundSettings(1.0, participants.Count, config);
+
+        IReadOnlyList<TensorRecord> global = initial.Tensors;
+        var globalPath = initialAdapter;
+        var curve = new List<double>(rounds);
+        long uploadBytes = 0, uploads = 0;
+        for (var round = 1; round <= rounds; round++)
+        {
+            var plan = strategy.ConfigureTrain(round, candidates, settings);
+            if (plan.Shortfall is not null) throw new InvalidOperationException($"round {round}: {plan.Shortfall}");
+            var accumulator = strategy.BeginAggregateTrain(round, new GlobalAdapter(trainable, global));
+            foreach (var assignment in plan.Assignments)
+            {
+                var c = assignment.Config;
+                var result = await byId[assignment.SiteId].Trainer.TrainAsync(new LocalTrainRequest(backbonePath, globalPath, adapterSpec,
+                    ExperimentSettings.TaskSpec, new LocalHyperParameters(c.Epochs, c.BatchSize, c.LearningRate, c.FedProxMu, c.Seed), expected), ct);
+                var payload = SafeTensors.Serialize(result.Delta); // byte for byte what the site's task runner pushes
+                var check = validator.Validate(SafeTensors.Read(payload).Tensors, result.ExampleCount);
+                if (!check.IsValid) throw new InvalidOperationException($"round {round}: the coordinator would reject {assignment.SiteId}'s update: {check.Reason}");
+                uploadBytes += payload.Length;
+                uploads++;
+                accumulator.Add(new SiteTrainResult(assignment.SiteId, result.ExampleCount, result.Metrics, () => new MemoryStream(payload, writable: false)));
+            }
+            var aggregation = accumulator.Complete([]);
+            if (!aggregation.Succeeded) throw new InvalidOperationException($"round {round}: {aggregation.FailureReason}");
+            global = aggregation.NewGlobal!;
+            var previous = globalPath;
+            globalPath = Path.Combine(runDirectory, $"global-{round:D3}.safetensors");
+            SafeTensors.WriteFile(globalPath, global);
+            if (previous != initialAdapter) File.Delete(previous);
+            curve.Add(evaluator.Accuracy(adapterSpec, globalPath));
+        }
+        return new RunOutcome(curve, uploads == 0 ? 0 : (double)uploadBytes / uploads, trainable.ParameterCount);
+    }
+}
