@@ -125,7 +125,8 @@ public sealed class ExactLoraStrategy : IStrategy
                     [TruncationErrorMeanMetric] = factors.Average(f => f.TruncationError),
                 };
                 var ordered = aggregate.NewGlobal!.Select(t => next[t.Name]).ToArray();
-                return TrainAggregation.Success(ordered, metrics, aggregate.ResultsUsed);
+                // The inner strategy's server state (momentum, Adam moments) carries on to the next round unchanged.
+                return TrainAggregation.Success(ordered, metrics, aggregate.ResultsUsed) with { ServerState = aggregate.ServerState };
             }
             finally
             {
