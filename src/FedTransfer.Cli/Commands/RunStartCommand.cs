@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
 using Spectre.Console;
 
@@ -13,8 +14,15 @@ internal static class RunStartCommand
     {
         var federation = new Option<string>("--federation") { Description = "Federation id (from `federation create`).", Required = true };
         var rounds = new Option<int>("--rounds") { Description = "Training rounds.", DefaultValueFactory = _ => 10 };
-        var strategy = new Option<string>("--strategy") { Description = "Aggregation strategy name, e.g. fedavg.", DefaultValueFactory = _ => "fedavg" };
-        var settings = new Option<string[]>("--setting") { Description = "Strategy setting key=value (repeatable).", AllowMultipleArgumentsPerToken = true };
+        var strategy = new Option<string>("--strategy")
+        {
+            Description = $"Aggregation strategy: {string.Join(", ", StrategyRegistry.Names)}.", DefaultValueFactory = _ => FedAvg.StrategyName,
+        };
+        var settings = new Option<string[]>("--setting")
+        {
+            Description = "Strategy setting key=value (repeatable). Settings with their defaults:" + Environment.NewLine + StrategyRegistry.Describe(),
+            AllowMultipleArgumentsPerToken = true,
+        };
         var fraction = new Option<double>("--fraction") { Description = "Fraction of online sites sampled per round (0..1].", DefaultValueFactory = _ => 1.0 };
         var minSites = new Option<int>("--min-sites") { Description = "Minimum sites per round; below it the round fails.", DefaultValueFactory = _ => 1 };
         var timeout = new Option<int>("--round-timeout") { Description = "Seconds a round waits for sampled sites beyond the minimum.", DefaultValueFactory = _ => 600 };
@@ -22,7 +30,7 @@ internal static class RunStartCommand
         var epochs = new Option<int>("--epochs") { Description = "Local epochs per round.", DefaultValueFactory = _ => 1 };
         var batch = new Option<int>("--batch-size") { Description = "Local batch size.", DefaultValueFactory = _ => 32 };
         var lr = new Option<double>("--lr") { Description = "Local learning rate.", DefaultValueFactory = _ => 3e-3 };
-        var mu = new Option<double>("--fedprox-mu") { Description = "FedProx proximal coefficient (0 = off).", DefaultValueFactory = _ => 0.0 };
+        var mu = new Option<double>("--fedprox-mu") { Description = "FedProx proximal coefficient (0 = off; --strategy fedprox sets its own mu).", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<long>("--seed") { Description = "Run seed (per-site seeds derive from it).", DefaultValueFactory = _ => 1 };
         var encoding = new Option<string>("--update-encoding")
         {
@@ -58,13 +66,9 @@ internal static class RunStartCommand
                     Seed = result.GetValue(seed),
                 },
             };
-            foreach (var pair in result.GetValue(settings) ?? [])
-            {
-                var eq = pair.IndexOf('=');
-                if (eq <= 0)
-                    throw new ArgumentException($"--setting '{pair}' is not key=value.");
-                request.StrategySettings[pair[..eq]] = pair[(eq + 1)..];
-            }
+            // Checked here as the coordinator would, so a typo fails before anything is sent.
+            foreach (var (key, value) in StrategyRegistry.ParseSettings(request.Strategy, result.GetValue(settings) ?? []))
+                request.StrategySettings[key] = value;
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var run = await admin.StartRunAsync(request, ct);
             AnsiConsole.MarkupLine($"Run [bold]{run.RunId}[/] started: {run.Rounds} rounds of {Markup.Escape(request.Strategy)}, " +

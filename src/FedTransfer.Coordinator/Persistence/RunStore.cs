@@ -52,15 +52,23 @@ internal sealed class RunStore(CoordinatorDatabase db)
     public IReadOnlyList<RoundRow> Rounds(string runId) => db.Read(c => c.Query(
         $"SELECT {RoundColumns} FROM rounds WHERE run_id = $id ORDER BY round, kind DESC", MapRound, null, ("$id", runId)));
 
-    /// <summary>Closes a train round with its new global adapter and advances the run, atomically.</summary>
-    public void CompleteTrainRound(string runId, int round, string digest, long sizeBytes, string metricsJson, long nowMs) => db.Write((c, t) =>
+    /// <summary>
+    /// Closes a train round with its new global adapter (and the strategy's server state artifact, "" when it keeps
+    /// none) and advances the run, atomically.
+    /// </summary>
+    public void CompleteTrainRound(string runId, int round, string digest, long sizeBytes, string metricsJson, long nowMs, string serverStateDigest = "") => db.Write((c, t) =>
     {
-        c.Exec("UPDATE rounds SET state = 'completed', global_out_digest = $d, metrics = $m, ended_ms = $now WHERE run_id = $id AND round = $r AND kind = 'train'", t,
-            ("$d", digest), ("$m", metricsJson), ("$now", nowMs), ("$id", runId), ("$r", round));
+        c.Exec("UPDATE rounds SET state = 'completed', global_out_digest = $d, metrics = $m, ended_ms = $now, server_state_digest = $st WHERE run_id = $id AND round = $r AND kind = 'train'", t,
+            ("$d", digest), ("$m", metricsJson), ("$now", nowMs), ("$st", serverStateDigest), ("$id", runId), ("$r", round));
         c.Exec("INSERT OR REPLACE INTO adapter_versions (run_id, round, digest, size_bytes, created_ms) VALUES ($id, $r, $d, $n, $now)", t,
             ("$id", runId), ("$r", round), ("$d", digest), ("$n", sizeBytes), ("$now", nowMs));
         c.Exec("UPDATE runs SET completed_rounds = $r, current_adapter_digest = $d WHERE run_id = $id", t, ("$r", round), ("$d", digest), ("$id", runId));
     });
+
+    /// <summary>The server state artifact recorded with completed train round <paramref name="round"/>; "" when none.</summary>
+    public string ServerStateDigest(string runId, int round) => db.Read(c => c.Query(
+        "SELECT server_state_digest FROM rounds WHERE run_id = $id AND round = $r AND kind = 'train' AND state = 'completed'",
+        r => r.GetString(0), null, ("$id", runId), ("$r", round)).SingleOrDefault()) ?? "";
 
     /// <summary>Closes an evaluate round with its aggregated metrics, or the reason there are none.</summary>
     public void CompleteEvaluateRound(string runId, int round, string metricsJson, string failureReason, long nowMs) => db.Write((c, t) =>

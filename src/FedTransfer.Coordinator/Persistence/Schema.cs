@@ -103,6 +103,11 @@ internal static class Schema
             PRIMARY KEY (run_id, seq)
         );
         """,
+        // 2: a strategy's server-side state (momentum, Adam's moments) after a train round, as a content-addressed
+        // safetensors artifact, so a restarted coordinator resumes the optimiser exactly. '' = stateless strategy.
+        """
+        ALTER TABLE rounds ADD COLUMN server_state_digest TEXT NOT NULL DEFAULT '';
+        """,
     ];
 
     /// <summary>The version a fully migrated database is at.</summary>

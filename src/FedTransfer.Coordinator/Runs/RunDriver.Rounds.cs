@@ -104,10 +104,23 @@ internal sealed partial class RunDriver
         foreach (var task in tasks) deps.Updates.Delete(task.TaskId);
     }
 
-    private async Task<GlobalAdapter> LoadGlobalAsync(string digest, CancellationToken cancellationToken)
+    /// <summary>The global adapter after round <paramref name="previousRound"/>, with the strategy state stored with that round.</summary>
+    private async Task<GlobalAdapter> LoadGlobalAsync(string digest, int previousRound, CancellationToken cancellationToken)
     {
         var bytes = await deps.Artifacts.ReadAllVerifiedAsync(digest, cancellationToken).ConfigureAwait(false);
-        return new GlobalAdapter(run.Trainable, SafeTensors.Read(bytes, digest).Tensors);
+        var global = new GlobalAdapter(run.Trainable, SafeTensors.Read(bytes, digest).Tensors);
+        var stateDigest = previousRound > 0 ? deps.Runs.ServerStateDigest(run.RunId, previousRound) : "";
+        if (stateDigest.Length == 0) return global;
+        var state = await deps.Artifacts.ReadAllVerifiedAsync(stateDigest, cancellationToken).ConfigureAwait(false);
+        return global with { ServerState = SafeTensors.Read(state, stateDigest).Tensors };
+    }
+
+    /// <summary>Stores the strategy's state after a round as a content-addressed artifact; "" when it keeps none.</summary>
+    private async Task<string> StoreServerStateAsync(IReadOnlyList<TensorRecord> state, IReadOnlyDictionary<string, string> metadata, CancellationToken cancellationToken)
+    {
+        if (state.Count == 0) return "";
+        var tagged = new Dictionary<string, string>(metadata) { ["fedtransfer.strategy"] = run.Strategy.Name, ["fedtransfer.content"] = "server-state" };
+        return (await deps.Artifacts.PutAsync(SafeTensors.Serialize(state, tagged), cancellationToken).ConfigureAwait(false)).Digest;
     }
 
     private void PublishRoundStarted(int round, string kind, IReadOnlyList<string> sampled, ArtifactRef adapter) =>

@@ -75,7 +75,7 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
             tasks = deps.Tasks.ForRound(run.RunId, round, RowValues.Train);
         }
 
-        var global = await LoadGlobalAsync(input.Digest, cancellationToken).ConfigureAwait(false);
+        var global = await LoadGlobalAsync(input.Digest, round - 1, cancellationToken).ConfigureAwait(false);
         var active = OpenActiveRound(round, RowValues.Train, tasks, run.Strategy.BeginAggregateTrain(round, global), row.StartedMs);
         await ReplayAsync(active, global, cancellationToken).ConfigureAwait(false);
         Offer(active, tasks, task => TaskPayloads.Train(run, task, globalRef, active.Machine.Deadline));
@@ -102,8 +102,9 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         }
         var metadata = new Dictionary<string, string> { ["fedtransfer.run"] = run.RunId, ["fedtransfer.round"] = round.ToString(System.Globalization.CultureInfo.InvariantCulture) };
         var output = await deps.Artifacts.PutAsync(SafeTensors.Serialize(aggregate.NewGlobal!, metadata), cancellationToken).ConfigureAwait(false);
+        var stateDigest = await StoreServerStateAsync(aggregate.ServerState, metadata, cancellationToken).ConfigureAwait(false);
         var metricsJson = ProtoMapping.MetricsJson(aggregate.Metrics);
-        deps.Runs.CompleteTrainRound(run.RunId, round, output.Digest, output.SizeBytes, metricsJson, deps.NowMs);
+        deps.Runs.CompleteTrainRound(run.RunId, round, output.Digest, output.SizeBytes, metricsJson, deps.NowMs, stateDigest);
         DeletePayloads(tasks);
         PublishRoundCompleted(active, tasks, ProtoMapping.ToRef(output), aggregate.Metrics, globalRef.SizeBytes, failureReason: "");
         return true;

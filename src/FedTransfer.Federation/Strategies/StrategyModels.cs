@@ -57,7 +57,15 @@ public sealed record SiteFailure(string SiteId, string Reason);
 /// <summary>The global adapter a round starts from.</summary>
 /// <param name="Trainable">Names, dtypes and shapes of the trainable set.</param>
 /// <param name="Tensors">Current values, exactly the trainable set.</param>
-public sealed record GlobalAdapter(TrainableSet Trainable, IReadOnlyList<TensorRecord> Tensors);
+public sealed record GlobalAdapter(TrainableSet Trainable, IReadOnlyList<TensorRecord> Tensors)
+{
+    /// <summary>
+    /// The strategy's server-side state after the previous round (e.g. momentum, Adam's moments) as the previous
+    /// <see cref="TrainAggregation.ServerState"/> returned it; empty before the first round. The coordinator stores it
+    /// with each round, so a restarted coordinator hands the same state back.
+    /// </summary>
+    public IReadOnlyList<TensorRecord> ServerState { get; init; } = [];
+}
 
 /// <summary>The result of aggregating a train round: a new global adapter, or the reason there is none.</summary>
 public sealed record TrainAggregation
@@ -81,6 +89,12 @@ public sealed record TrainAggregation
 
     /// <summary>Why no new global adapter was produced; null on success.</summary>
     public string? FailureReason { get; }
+
+    /// <summary>
+    /// The strategy's server-side state after this round (float32 tensors, names chosen by the strategy), to be passed
+    /// back as <see cref="GlobalAdapter.ServerState"/> next round; empty for stateless strategies.
+    /// </summary>
+    public IReadOnlyList<TensorRecord> ServerState { get; init; } = [];
 
     /// <summary>True when <see cref="NewGlobal"/> is set.</summary>
     public bool Succeeded => NewGlobal is not null;

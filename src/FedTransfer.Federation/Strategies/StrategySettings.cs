@@ -17,7 +17,7 @@ public sealed class StrategySettings
         foreach (var key in _values.Keys)
         {
             if (!known.Contains(key, StringComparer.Ordinal))
-                throw new ArgumentException($"unknown {strategy} setting '{key}'; known settings: {string.Join(", ", known)}");
+                throw new ArgumentException($"unknown {strategy} setting '{key}'; known settings: {string.Join(", ", known.Append(NormBound.SettingName))}");
         }
     }
 
@@ -27,6 +27,15 @@ public sealed class StrategySettings
         if (!_values.TryGetValue(key, out var text)) return defaultValue;
         if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value) || value < min || value > max)
             throw new ArgumentException($"{_strategy} setting '{key}' must be a number in [{min.ToString(CultureInfo.InvariantCulture)}, {max.ToString(CultureInfo.InvariantCulture)}], got '{text}'");
+        return value;
+    }
+
+    /// <summary>A whole number within [min, max], or the default when absent.</summary>
+    public int Int(string key, int defaultValue, int min, int max)
+    {
+        if (!_values.TryGetValue(key, out var text)) return defaultValue;
+        if (!int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var value) || value < min || value > max)
+            throw new ArgumentException($"{_strategy} setting '{key}' must be a whole number in [{min}, {max}], got '{text}'");
         return value;
     }
 

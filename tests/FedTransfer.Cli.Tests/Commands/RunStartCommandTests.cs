@@ -28,4 +28,35 @@ public sealed class RunStartCommandTests
         Assert.Contains("unknown update encoding 'int4'", output);
         Assert.Contains("int8", output);
     }
+
+    [Theory]
+    [InlineData("krum", "f=two", "error: krum setting 'f' must be a whole number in [0, 1000], got 'two'")]
+    [InlineData("fedadam", "momentum=0.9", "error: unknown fedadam setting 'momentum'; known settings: eta, beta1, beta2, tau, accept_failures, clip_norm")]
+    [InlineData("fedyogi", "eta", "error: setting 'eta' is not key=value; e.g. --setting server_lr=0.5")]
+    [InlineData("fedsgd", "eta=1", "error: unknown strategy 'fedsgd'; available: fedavg, fedavgm, fedprox, fedadagrad, fedadam, fedyogi, median, trimmed_mean, krum, multikrum")]
+    public async Task Invoke_BadStrategySetting_FailsWithOneLineBeforeConnecting(string strategy, string setting, string message)
+    {
+        // Arrange: port 9 on loopback has no coordinator, so reaching the network would give a different error.
+        string[] args = ["run", "start", "--federation", "fed-1", "--strategy", strategy, "--setting", setting, "--coordinator", "http://127.0.0.1:9"];
+
+        // Act
+        var (code, output) = await CliRun.InvokeAsync(args);
+
+        // Assert
+        Assert.Equal(1, code);
+        Assert.Equal(message, output.Replace("\r", "").Replace("\n", "").Trim()); // the test console wraps at 80 columns
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryStrategyWithItsSettings()
+    {
+        // Act
+        var (code, output) = await CliRun.InvokeAsync("run", "start", "--help");
+
+        // Assert
+        Assert.Equal(0, code);
+        Assert.Contains("fedavg, fedavgm, fedprox, fedadagrad, fedadam, fedyogi, median, trimmed_mean, krum, multikrum", output);
+        Assert.Contains("clip_norm", output);
+        Assert.Contains("trimmed_mean: beta=0.2", output);
+    }
 }

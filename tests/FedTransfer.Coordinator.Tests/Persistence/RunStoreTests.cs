@@ -29,6 +29,22 @@ public class RunStoreTests
     }
 
     [Fact]
+    public void ServerStateDigest_RecordedWithCompletedRound_IsReadBackAfterReopen()
+    {
+        using var test = new TestDatabase();
+        var runs = new RunStore(test.Db);
+        runs.OpenRound(new RoundRow("run-1", 1, RowValues.Train, RowValues.Open, ["s1"], new string('a', 64), "", "{}", "", 5, 0), []);
+        runs.OpenRound(new RoundRow("run-1", 2, RowValues.Train, RowValues.Open, ["s1"], new string('c', 64), "", "{}", "", 6, 0), []);
+
+        runs.CompleteTrainRound("run-1", 1, new string('c', 64), 2000, "{}", 9, serverStateDigest: new string('e', 64));
+
+        var reopened = new RunStore(new CoordinatorDatabase(test.Db.Path));
+        Assert.Equal(new string('e', 64), reopened.ServerStateDigest("run-1", 1));
+        Assert.Equal("", reopened.ServerStateDigest("run-1", 2)); // still open: its state does not exist yet
+        Assert.Equal("", reopened.ServerStateDigest("run-1", 3));
+    }
+
+    [Fact]
     public void Fail_MarksRunAndOpenRound()
     {
         using var test = new TestDatabase();

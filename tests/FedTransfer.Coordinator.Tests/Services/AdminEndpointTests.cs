@@ -75,7 +75,8 @@ public sealed class AdminEndpointTests : IAsyncLifetime
 
     [Theory]
     [InlineData(0, "fedavg", "", "rounds must be between 1 and 10000")]
-    [InlineData(3, "fedyogi", "", "unknown strategy 'fedyogi'")]
+    [InlineData(3, "fedsgd", "", "unknown strategy 'fedsgd'")]
+    [InlineData(3, "trimmed_mean", "beta", "trimmed_mean setting 'beta' must be a number in [0, 0.499999]")]
     [InlineData(3, "fedavg", "server_learning_rate", "unknown fedavg setting 'server_learning_rate'")]
     public async Task StartRun_InvalidSettings_AreInvalidArgument(int rounds, string strategy, string setting, string expected)
     {

@@ -34,13 +34,18 @@ internal static class AdminClient
     }
 
     public static Task<RunInfo> StartRunAsync(GrpcChannel channel, string federationId, int rounds, int minSites, double fraction = 1.0,
-        int roundTimeoutSeconds = 60, int evalEvery = 0, UpdateEncoding encoding = UpdateEncoding.Float32) =>
-        channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
+        int roundTimeoutSeconds = 60, int evalEvery = 0, string strategy = "fedavg", IReadOnlyDictionary<string, string>? strategySettings = null,
+        UpdateEncoding encoding = UpdateEncoding.Float32)
+    {
+        var request = new StartRunRequest
         {
-            FederationId = federationId, Rounds = rounds, Strategy = "fedavg", Fraction = fraction, MinSites = minSites,
+            FederationId = federationId, Rounds = rounds, Strategy = strategy, Fraction = fraction, MinSites = minSites,
             RoundTimeoutSeconds = roundTimeoutSeconds, EvalEvery = evalEvery, UpdateEncoding = encoding,
             HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 16, LearningRate = 0.01, Seed = 7 },
-        });
+        };
+        foreach (var (key, value) in strategySettings ?? new Dictionary<string, string>()) request.StrategySettings[key] = value;
+        return channel.UnaryAsync(AdminService.StartRun, request);
+    }
 
     /// <summary>Every event of the run from the start until it finishes or fails.</summary>
     public static async Task<List<RunEvent>> WatchToEndAsync(GrpcChannel channel, string runId, TimeSpan? timeout = null)
