@@ -11,6 +11,7 @@ namespace FedTransfer.Federation.Strategies;
 /// not LoRA factors (head, biases) keep the inner strategy's aggregate. The LoRA pairs move to the mean product itself
 /// (server learning rate 1, no server optimiser state): a server optimiser's step on A and B separately has no meaning for
 /// their product. Robust strategies are refused: a median or Krum choice over factors is not a statement about products.
+/// With a norm bound (<c>clip_norm</c>) the bound stays outermost, so the products are formed from clipped deltas.
 /// Round metrics gain <c>lora_truncation_error</c> (largest over the pairs) and <c>lora_truncation_error_mean</c>.
 /// </summary>
 public sealed class ExactLoraStrategy : IStrategy
@@ -47,6 +48,8 @@ public sealed class ExactLoraStrategy : IStrategy
             throw new ArgumentException(e.Message, e);
         }
         if (spec is not LoraSpec { Aggregation: LoraAggregation.Exact }) return inner;
+        // A norm bound must see the deltas before the products are formed: exact goes inside it, so clipped factors are multiplied.
+        if (inner is NormBound bound) return new NormBound(For(bound.Inner, adapterSpec), bound.ClipNorm);
         if (!FedAvgFamily.Contains(inner.Name))
             throw new ArgumentException($"adapter spec agg=exact averages LoRA products and needs a FedAvg-family strategy ({string.Join(", ", FedAvgFamily)}), " +
                 $"not '{inner.Name}'; use agg=frozen-a (also exact, and any strategy works) or agg=naive with {inner.Name}");
@@ -125,7 +128,7 @@ public sealed class ExactLoraStrategy : IStrategy
                     [TruncationErrorMeanMetric] = factors.Average(f => f.TruncationError),
                 };
                 var ordered = aggregate.NewGlobal!.Select(t => next[t.Name]).ToArray();
-                // The inner strategy's server state (momentum, Adam moments) carries on to the next round unchanged.
+                // The inner strategy's server state (momentum, moments) still describes its own step on the other tensors.
                 return TrainAggregation.Success(ordered, metrics, aggregate.ResultsUsed) with { ServerState = aggregate.ServerState };
             }
             finally

@@ -15,7 +15,7 @@ public enum LoraAggregation
     /// <summary>
     /// <c>agg=frozen-a</c> (FFA-LoRA, Sun, Qin, Zhang and Li, "Improving LoRA in Privacy-preserving Federated Learning", ICLR 2024):
     /// A is drawn from the spec's <c>a_seed</c> identically at every site and never trained, so only B (and the head) is trained
-    /// and sent; mean(B)·A = mean(B·A) exactly, and the uplink carries half the LoRA tensors.
+    /// and sent; mean(B)·A = mean(B·A) exactly, and A never travels (half the LoRA parameters for a square layer).
     /// </summary>
     FrozenA,
 

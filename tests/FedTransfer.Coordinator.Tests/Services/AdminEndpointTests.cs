@@ -73,6 +73,31 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         Assert.Contains("not a valid safetensors file", notSafetensors.Detail);
     }
 
+    [Fact]
+    public async Task CreateFederation_UnparseableAdapterSpec_IsInvalidArgument()
+    {
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)), adapterSpec: "lora:r=4,agg=average"));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Contains("agg='average' must be naive, frozen-a or exact", error.Detail);
+    }
+
+    [Theory]
+    [InlineData("median")]
+    [InlineData("krum")]
+    public async Task StartRun_ExactLoraWithARobustStrategy_IsRefusedWithARemedy(string strategy)
+    {
+        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)), name: "exact-" + strategy,
+            adapterSpec: "lora:r=4,alpha=8,targets=attn.qkv,agg=exact");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => AdminClient.StartRunAsync(Channel, federation.FederationId, 1, 1, strategy: strategy));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Contains("needs a FedAvg-family strategy", error.Detail);
+        Assert.Contains("agg=frozen-a", error.Detail);
+    }
+
     [Theory]
     [InlineData(0, "fedavg", "", "rounds must be between 1 and 10000")]
     [InlineData(3, "fedsgd", "", "unknown strategy 'fedsgd'")]

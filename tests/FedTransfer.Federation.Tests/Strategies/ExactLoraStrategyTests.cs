@@ -153,6 +153,50 @@ public class ExactLoraStrategyTests
     }
 
     [Fact]
+    public void For_NormBoundAroundFedAvg_KeepsTheBoundOutermost()
+    {
+        var wrapped = ExactLoraStrategy.For(new NormBound(new FedAvg(), 1.5), "lora:r=2,agg=exact");
+
+        var bound = Assert.IsType<NormBound>(wrapped);
+        Assert.Equal(1.5, bound.ClipNorm);
+        Assert.IsType<ExactLoraStrategy>(bound.Inner);
+    }
+
+    [Theory]
+    [InlineData("median")]
+    [InlineData("krum")]
+    [InlineData("trimmed_mean")]
+    public void For_RegisteredRobustStrategies_AreRefused(string name)
+    {
+        Assert.Throws<ArgumentException>(() => ExactLoraStrategy.For(StrategyRegistry.Create(name, null), "lora:r=2,agg=exact"));
+    }
+
+    [Theory]
+    [InlineData("fedavgm")]
+    [InlineData("fedprox")]
+    [InlineData("fedadam")]
+    public void For_RegisteredFedAvgFamily_IsWrapped(string name)
+    {
+        Assert.IsType<ExactLoraStrategy>(ExactLoraStrategy.For(StrategyRegistry.Create(name, null), "lora:r=2,agg=exact"));
+    }
+
+    [Fact]
+    public void Exact_ServerOptimiserState_IsPassedOn()
+    {
+        var set = Set(withA: true);
+        var (global, deltas) = Round(set);
+
+        var exact = ExactLoraStrategy.For(StrategyRegistry.Create("fedadam", null), "lora:r=2,targets=l,agg=exact")
+            .AggregateTrain(1, new GlobalAdapter(set, global), deltas.Select((d, i) => Result(i, d)), []);
+        var plain = StrategyRegistry.Create("fedadam", null)
+            .AggregateTrain(1, new GlobalAdapter(set, global), deltas.Select((d, i) => Result(i, d)), []);
+
+        Assert.NotEmpty(plain.ServerState);
+        Assert.Equal(plain.ServerState.Select(t => (t.Name, t.Data.ToArray())), exact.ServerState.Select(t => (t.Name, t.Data.ToArray())));
+        Assert.Equal(Get(plain.NewGlobal!, "head.weight"), Get(exact.NewGlobal!, "head.weight"));
+    }
+
+    [Fact]
     public void For_BadSpec_IsAnArgumentError()
     {
         Assert.Throws<ArgumentException>(() => ExactLoraStrategy.For(new FedAvg(), "lora:agg=sum"));

@@ -52,8 +52,10 @@ public sealed class TorchLocalTrainerTests : IDisposable
         Assert.Equal(result.Metrics["val_accuracy"], reference.Metrics["val_accuracy"], 6);
     }
 
-    [Fact]
-    public async Task Train_VitOnIdxImages_ReturnsLoraAndHeadDeltasOnly()
+    [Theory]
+    [InlineData("lora:r=2,alpha=4,targets=attn.qkv")]
+    [InlineData("lora:r=2,alpha=4,targets=attn.qkv,agg=frozen-a,a_seed=5")] // FFA-LoRA: A frozen, so only B and the head leave
+    public async Task Train_VitOnIdxImages_ReturnsLoraAndHeadDeltasOnly(string spec)
     {
         // Arrange: a one-block ViT for 28x28 images with its architecture in the backbone metadata, and 40 IDX images.
         using var dir = new TempDirectory();
@@ -61,7 +63,6 @@ public sealed class TorchLocalTrainerTests : IDisposable
         var backbone = dir.Combine("backbone.safetensors");
         using (var vit = new FedTransfer.Torch.NN.VisionTransformer(config))
             FedTransfer.Torch.Training.ModelCheckpoint.SaveStateDict(vit, backbone, new Dictionary<string, string> { [SiteModelFactory.VitConfigKey] = config.ToJson() });
-        const string spec = "lora:r=2,alpha=4,targets=attn.qkv";
         var adapter = dir.Combine("adapter.safetensors");
         using (var model = SiteModelFactory.Create(backbone, spec, new TaskSpec(3), null))
             FedTransfer.Torch.Training.ModelCheckpoint.SaveTrainable(model, adapter);
@@ -75,7 +76,10 @@ public sealed class TorchLocalTrainerTests : IDisposable
             new LocalTrainRequest(backbone, adapter, spec, "classify:classes=3", new LocalHyperParameters(1, 8, 0.01, 0.1, 1), trainable), CancellationToken.None);
 
         // Assert
-        Assert.Equal(["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "head.bias", "head.weight"], result.Delta.Select(d => d.Name).Order());
+        string[] expected = spec.Contains("frozen-a", StringComparison.Ordinal)
+            ? ["blocks.0.attn.qkv.lora_b", "head.bias", "head.weight"]
+            : ["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "head.bias", "head.weight"];
+        Assert.Equal(expected, result.Delta.Select(d => d.Name).Order());
         Assert.Equal(30, result.ExampleCount);
         Assert.All(result.Delta, d => Assert.All(d.ToSingles(), v => Assert.True(float.IsFinite(v))));
         Assert.Contains(result.Delta.Single(d => d.Name == "blocks.0.attn.qkv.lora_b").ToSingles(), v => v != 0);
