@@ -26,6 +26,7 @@ internal static class FedTransferCommand
         WatchCommand.Create(),
         StatusCommand.Create(),
         ExportCommand.Create(),
+        ProvisionCommand.Create(),
         DemoCommand.Create(),
         BenchTrainingCommand.Create(),
         BenchRoundsCommand.Create(),
