@@ -146,7 +146,7 @@ internal sealed class ResultIntake(
         var metrics = new Dictionary<string, double>(header.Metrics);
         var check = Check(run, task, header, metrics);
         var trainResult = task.Kind == RowValues.Train && payload is not null
-            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, () => payloads.OpenRead(task.TaskId))
+            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, run.Decoded(() => payloads.OpenRead(task.TaskId), $"update of task {task.TaskId}"))
             : (Func<SiteTrainResult>?)null;
         var row = new UpdateRow(task.TaskId, task.RunId, task.Round, task.Kind, task.SiteId, payload?.Digest ?? "", payload?.SizeBytes ?? 0,
             header.ExampleCount, ProtoMapping.MetricsJson(metrics), "", "", clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -175,6 +175,9 @@ internal sealed class ResultIntake(
         if (!check.IsValid) return check;
         check = CheckMetrics(metrics);
         if (!check.IsValid || task.Kind != RowValues.Train) return check;
+        var encoding = (DeltaEncoding)(int)header.UpdateEncoding;
+        if (encoding != run.Settings.Encoding)
+            return UpdateCheck.Reject($"the result declares update encoding {Describe(header.UpdateEncoding)} but run {run.RunId} uses {run.Settings.Encoding.ToText()}");
         using var stream = payloads.OpenRead(task.TaskId);
         return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
     }
@@ -186,6 +189,9 @@ internal sealed class ResultIntake(
         DeclineReason.TooFewExamples => "too few local examples",
         _ => $"reason code {(int)reason}",
     };
+
+    private static string Describe(UpdateEncoding encoding) =>
+        DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
 
     private static UpdateCheck CheckMetrics(IReadOnlyDictionary<string, double> metrics)
     {

@@ -190,7 +190,8 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         {
             PullTaskResponse.InstructionOneofCase.Train => GrantOf(response.Train),
             PullTaskResponse.InstructionOneofCase.Evaluate => new TaskGrant(response.Evaluate.TaskId, false, response.Evaluate.Round, null,
-                Digests(response.Evaluate.Backbone, response.Evaluate.GlobalAdapter), response.Evaluate.Backbone?.Digest ?? "", response.Evaluate.AdapterSpec),
+                Digests(response.Evaluate.Backbone, response.Evaluate.GlobalAdapter),
+                BackboneDigest: response.Evaluate.Backbone?.Digest ?? "", AdapterSpec: response.Evaluate.AdapterSpec),
             _ => null,
         };
         if (grant is null) return;
@@ -207,7 +208,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         try
         {
             return new TaskGrant(task.TaskId, true, task.Round, EgressRules.ToTrainableSet(task.Trainable), Digests(task.Backbone, task.GlobalAdapter),
-                task.Backbone?.Digest ?? "", task.AdapterSpec);
+                EgressRules.ToEncoding(task.UpdateEncoding), task.Backbone?.Digest ?? "", task.AdapterSpec);
         }
         catch (FormatException e)
         {

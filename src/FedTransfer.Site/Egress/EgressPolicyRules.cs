@@ -17,6 +17,7 @@ internal static class EgressPolicyRules
         if (payload.Length != 0 || h.PayloadEncoding is not (PayloadEncoding.None or PayloadEncoding.Unspecified) || h.PayloadTotalBytes != 0 || h.PayloadSha256.Length != 0)
             return "a decline carries no payload";
         if (h.Metrics.Count != 0) return "a decline carries no metrics";
+        if (h.UpdateEncoding != UpdateEncoding.Float32) return "a decline carries no update encoding";
         return h.ExampleCount != 0 ? "a decline carries no example count" : null;
     }
 

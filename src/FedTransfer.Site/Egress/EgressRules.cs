@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
@@ -61,7 +62,7 @@ internal static class EgressRules
         if (h.Declined != DeclineReason.Unspecified) return EgressPolicyRules.CheckDecline(h, payload);
         if (h.ExampleCount <= 0) return $"example count must be positive, got {h.ExampleCount}";
         if (CheckMetrics(h, grant.IsTrain ? TrainMetrics : EvaluateMetrics) is { } metrics) return metrics;
-        return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!) : CheckNoPayload(h, payload);
+        return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!, grant.Encoding) : CheckNoPayload(h, payload);
     }
 
     private static string? CheckMetrics(ResultHeader h, IReadOnlySet<string> allowed)
@@ -80,9 +81,10 @@ internal static class EgressRules
             ? "an evaluate result carries metrics only: payload encoding NONE and no payload bytes"
             : null;
 
-    private static string? CheckDelta(ResultHeader h, ReadOnlyMemory<byte> payload, TrainableSet trainable)
+    private static string? CheckDelta(ResultHeader h, ReadOnlyMemory<byte> payload, TrainableSet trainable, DeltaEncoding encoding)
     {
         if (h.PayloadEncoding != PayloadEncoding.Safetensors) return $"a train result must be SAFETENSORS, not {h.PayloadEncoding}";
+        if ((int)h.UpdateEncoding != (int)encoding) return $"update encoding {h.UpdateEncoding} differs from the task's {encoding.ToText()}";
         SafeTensorsFile file;
         try
         {
@@ -92,10 +94,26 @@ internal static class EgressRules
         {
             return $"the payload is not valid safetensors: {e.Message}";
         }
-        // Metadata is free text: it could carry anything, so a delta leaves with tensors alone.
-        if (file.Metadata.Count > 0) return $"the payload carries metadata ({string.Join(", ", file.Metadata.Keys.Take(3).Select(Shorten))}); a delta may hold tensors only";
-        var verdict = new UpdateValidator(trainable).Validate(file.Tensors, h.ExampleCount);
-        return verdict.IsValid ? null : verdict.Reason;
+        // Metadata is free text: it could carry anything, so a delta leaves with tensors alone, except for exactly the numeric
+        // scale / zero point keys of the int8 encoding (the validator refuses any other key and any non-numeric value).
+        if (file.Metadata.Count > 0 && encoding != DeltaEncoding.AffineInt8)
+            return $"the payload carries metadata ({string.Join(", ", file.Metadata.Keys.Take(3).Select(Shorten))}); a delta may hold tensors only";
+        var verdict = new UpdateValidator(trainable, encoding).Validate(file.Tensors, h.ExampleCount, file.Metadata);
+        return verdict.IsValid ? CheckCanonicalMetadata(file.Metadata) : verdict.Reason;
+    }
+
+    // The int8 values must be written exactly as the encoder writes them (round-trip "R" scales, plain zero points): a value
+    // that merely parses (" 0.5", "5e-1", "007") would let free text choose among spellings of one number.
+    private static string? CheckCanonicalMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        foreach (var (key, value) in metadata)
+        {
+            var canonical = key.EndsWith(".scale", StringComparison.Ordinal)
+                ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d.ToString("R", CultureInfo.InvariantCulture) : null
+                : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i.ToString(CultureInfo.InvariantCulture) : null;
+            if (canonical != value) return $"metadata '{Shorten(key)}' = '{Shorten(value)}' is not written in the encoding's canonical form ('{canonical}')";
+        }
+        return null;
     }
 
     /// <summary>Converts the wire description of the trainable set; throws <see cref="FormatException"/> when it is unusable.</summary>
@@ -111,6 +129,11 @@ internal static class EgressRules
             throw new FormatException($"the task's trainable set is invalid: {e.Message}", e);
         }
     }
+
+    /// <summary>The task's update encoding; throws <see cref="FormatException"/> for one this site does not know.</summary>
+    public static DeltaEncoding ToEncoding(UpdateEncoding encoding) => DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding)
+        ? (DeltaEncoding)(int)encoding
+        : throw new FormatException($"the task asks for update encoding {(int)encoding}, which this site version does not know; upgrade the site");
 
     public static DType ToDType(TensorDType dtype, string name) => dtype switch
     {

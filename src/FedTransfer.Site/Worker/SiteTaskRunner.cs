@@ -1,4 +1,5 @@
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Policy;
@@ -47,6 +48,7 @@ internal sealed class SiteTaskRunner
         {
             if (await DeclinedAsync("train", task.TaskId, task.Round, task.Backbone, task.AdapterSpec, true, rejoin, ct).ConfigureAwait(false)) return;
             var trainable = EgressRules.ToTrainableSet(task.Trainable);
+            var encoding = EgressRules.ToEncoding(task.UpdateEncoding);
             var backbone = await _cache.GetAsync(task.Backbone, ct).ConfigureAwait(false);
             var adapter = await _cache.GetAsync(task.GlobalAdapter, ct).ConfigureAwait(false);
             var hp = task.HyperParameters ?? new HyperParameters();
@@ -58,10 +60,12 @@ internal sealed class SiteTaskRunner
             var header = new ResultHeader
             {
                 TaskId = task.TaskId, Round = task.Round, ExampleCount = result.ExampleCount, PayloadEncoding = PayloadEncoding.Safetensors,
+                UpdateEncoding = task.UpdateEncoding,
             };
             foreach (var (name, value) in result.Metrics) header.Metrics[name] = value;
+            // Noise first, then encode: the privacy guarantee is about what leaves, and encoding is post-processing.
             var (delta, privacy) = Privatise(task.TaskId, result.Delta);
-            await PushAsync(header, SafeTensors.Serialize(delta), rejoin, ct, privacy).ConfigureAwait(false);
+            await PushAsync(header, DeltaCodec.Encode(delta, encoding).Serialize(), rejoin, ct, privacy).ConfigureAwait(false);
         });
 
     /// <summary>Evaluates the global adapter on the validation split and pushes the metrics.</summary>

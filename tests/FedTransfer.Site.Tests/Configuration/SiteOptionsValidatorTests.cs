@@ -35,7 +35,25 @@ public sealed class SiteOptionsValidatorTests : IDisposable
         { "Site:ImageClasses", o => o.ImageClasses = "5,5" },
         { "Site:ClientKeyFile", o => { o.CoordinatorUrl = "https://127.0.0.1:7443"; o.ClientCertificateFile = "/etc/hostname"; } },
         { "Site:CoordinatorUrl", o => o.TrustedCaFile = "/etc/hostname" },
+        { "Site:PolicyFile", o => o.PolicyFile = "/nonexistent/fedtransfer/policy.json" },
     };
+
+    [Fact]
+    public void Validate_PolicyFileWithUnknownKey_FailsNamingTheSettingAndThePolicyKey()
+    {
+        // Arrange
+        var options = Valid();
+        options.PolicyFile = _dir.Combine("policy.json");
+        File.WriteAllText(options.PolicyFile, """{ "minTrainExamples": 10, "clipNorm": 1 }""");
+
+        // Act
+        var result = new SiteOptionsValidator().Validate(null, options);
+
+        // Assert
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Site:PolicyFile: policy file '", failure);
+        Assert.Contains("clipNorm: is not a policy key", failure);
+    }
 
     [Theory]
     [MemberData(nameof(Broken))]

@@ -9,7 +9,7 @@ namespace FedTransfer.Site.Tests.Egress;
 public sealed class EgressPolicyRulesTests
 {
     private static readonly TaskGrant Grant = new("task-1", true, 1, EgressRules.ToTrainableSet(TestTasks.Trainable()),
-        new HashSet<string>(), TestTasks.BackboneDigest, "lora:r=2");
+        new HashSet<string>(), BackboneDigest: TestTasks.BackboneDigest, AdapterSpec: "lora:r=2");
 
     private static SitePolicy Policy(string backbone, PrivacyParameters? privacy = null, long min = 0) =>
         new([new FederationRule(backbone, AdapterSpec.Parse("lora:r=2"), null, null, null)], min, privacy);
@@ -38,6 +38,14 @@ public sealed class EgressPolicyRulesTests
         var header = Decline(DeclineReason.TooFewExamples);
         header.ExampleCount = 12; // would tell the coordinator how many examples the site holds
         Assert.Equal("a decline carries no example count", EgressPolicyRules.CheckDecline(header, ReadOnlyMemory<byte>.Empty));
+    }
+
+    [Fact]
+    public void CheckDecline_WithUpdateEncoding_IsRefused()
+    {
+        var header = Decline(DeclineReason.AdapterNotAllowed);
+        header.UpdateEncoding = UpdateEncoding.AffineInt8;
+        Assert.Equal("a decline carries no update encoding", EgressPolicyRules.CheckDecline(header, ReadOnlyMemory<byte>.Empty));
     }
 
     [Fact]
