@@ -26,8 +26,11 @@ internal static class FedTransferCommand
         WatchCommand.Create(),
         StatusCommand.Create(),
         ExportCommand.Create(),
+        ProvisionCommand.Create(),
         DemoCommand.Create(),
         BenchTrainingCommand.Create(),
         BenchRoundsCommand.Create(),
+        AuditCommand.Create(),
+        BenchAuditCommand.Create(),
     ];
 }

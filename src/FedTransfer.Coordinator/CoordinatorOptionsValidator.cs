@@ -25,6 +25,10 @@ internal sealed class CoordinatorOptionsValidator : IValidateOptions<Coordinator
         Check(o.MaxConcurrentUploads is >= 1 and <= 1024, $"MaxConcurrentUploads must be between 1 and 1024, got {o.MaxConcurrentUploads}");
         Check(o.SiteLivenessSeconds >= 5, $"SiteLivenessSeconds must be at least 5, got {o.SiteLivenessSeconds}");
         var certificates = o.Listener is { UseTls: true, RequireClientCertificate: true };
+        Check(!(o.Listener is { UseTls: true, RequireClientCertificate: false } && (o.Listener!.ClientCaPath is { Length: > 0 } || o.Listener.ClientCa is not null)),
+            "Listener:ClientCaPath is set but Listener:RequireClientCertificate is false; set it to true (with a client CA the coordinator requires client certificates) or remove ClientCaPath");
+        Check(!certificates || o.Listener!.ClientCaPath is { Length: > 0 } || o.Listener.ClientCa is not null,
+            "Listener:RequireClientCertificate is true but no Listener:ClientCaPath is set; point it at the federation's ca.pem");
         Check(!(certificates && o.AllowInsecureSiteIdentity),
             "AllowInsecureSiteIdentity must be false when Listener:RequireClientCertificate is true (sites are then identified by their certificates)");
         Check(certificates || o.AllowInsecureSiteIdentity,

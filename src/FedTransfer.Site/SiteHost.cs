@@ -33,6 +33,7 @@ public static class SiteHost
             if (!File.Exists(path))
                 throw new FileNotFoundException($"site configuration file '{path}' does not exist; pass an existing JSON file to --config", path);
             builder.Configuration.AddJsonFile(path, optional: false, reloadOnChange: false);
+            builder.Configuration.AddInMemoryCollection(KitRelativePaths(path));
         }
         builder.Configuration.AddEnvironmentVariables("FEDTRANSFER_");
         builder.Configuration.AddCommandLine([.. args]);
@@ -48,5 +49,21 @@ public static class SiteHost
         configureServices?.Invoke(builder.Services);
         builder.Services.AddSiteServices(builder.Configuration);
         return builder.Build();
+    }
+
+    /// <summary>
+    /// Certificate, key and CA paths in a settings file are relative to its folder (a startup kit works wherever it is
+    /// unpacked, whatever the working directory); returns them made absolute, to be layered right above the file.
+    /// </summary>
+    private static Dictionary<string, string?> KitRelativePaths(string configFile)
+    {
+        var folder = Path.GetDirectoryName(configFile)!;
+        var values = new ConfigurationBuilder().AddJsonFile(configFile, optional: false, reloadOnChange: false).Build();
+        var resolved = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var key in new[] { "Site:ClientCertificateFile", "Site:ClientKeyFile", "Site:TrustedCaFile" })
+        {
+            if (values[key] is { Length: > 0 } value && !Path.IsPathRooted(value)) resolved[key] = Path.GetFullPath(Path.Combine(folder, value));
+        }
+        return resolved;
     }
 }

@@ -9,7 +9,7 @@ internal static class DemoCommand
     public static Command Create()
     {
         var d = new DemoSettings();
-        var work = new Option<string>("--work-dir") { Description = "Scratch folder for coordinator and site state (wiped at start).", DefaultValueFactory = _ => d.WorkDirectory };
+        var work = new Option<string>("--work-dir") { Description = "Scratch folder for coordinator and site state (wiped at start, except kit/, the certificates it provisions once).", DefaultValueFactory = _ => d.WorkDirectory };
         var backbone = new Option<string>("--backbone") { Description = "Backbone folder; pretrained there first if empty.", DefaultValueFactory = _ => d.BackboneDirectory };
         var sites = new Option<int>("--sites") { Description = "Site processes to start.", DefaultValueFactory = _ => d.Sites };
         var rounds = new Option<int>("--rounds") { Description = "Federated rounds.", DefaultValueFactory = _ => d.Rounds };

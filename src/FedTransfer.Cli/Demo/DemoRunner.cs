@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedTransfer.Cli.Admin;
+using FedTransfer.Cli.Provisioning;
 using FedTransfer.Cli.Watch;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Torch.Training;
@@ -18,9 +19,7 @@ internal sealed class DemoRunner(DemoSettings settings)
     {
         var clock = Stopwatch.StartNew();
         var work = Path.GetFullPath(settings.WorkDirectory);
-        if (Directory.Exists(work))
-            Directory.Delete(work, recursive: true); // each demo run starts from a clean coordinator and site state
-        Directory.CreateDirectory(work);
+        CleanWorkDirectory(work); // each demo run starts from a clean coordinator and site state (the kit is kept)
         FedTransfer.Torch.Torch.SetNumThreads(Environment.ProcessorCount);
 
         var backbone = await EnsureBackboneAsync(ct);
@@ -32,30 +31,34 @@ internal sealed class DemoRunner(DemoSettings settings)
         var models = new DemoModels(settings, backbone);
         var initialAdapter = models.WriteInitialAdapter(Path.Combine(work, "initial-adapter.safetensors"));
 
+        var kit = DemoKit.Ensure(work, data.SiteNames);
         var logs = Path.Combine(work, "logs");
         await using var processes = new ChildProcessGroup(logs);
         var port = ChildProcessGroup.FreePort();
-        var url = $"http://127.0.0.1:{port}";
+        var url = $"https://127.0.0.1:{port}";
         var coordinator = processes.Start("coordinator",
         [
-            "coordinator", $"--Coordinator:Listener:Url={url}", $"--Coordinator:DataDirectory={Path.Combine(work, "coordinator")}",
+            "coordinator", "--config", Path.Combine(kit.CoordinatorDirectory, KitLayout.CoordinatorConfigFile),
+            $"--Coordinator:Listener:Url={url}", $"--Coordinator:DataDirectory={Path.Combine(work, "coordinator")}",
         ]);
         await ChildProcessGroup.WaitForPortAsync(coordinator, port, TimeSpan.FromSeconds(60), ct);
-        AnsiConsole.MarkupLine($"[bold]3.[/] Coordinator listening on {url} (log: {Markup.Escape(processes.LogPath("coordinator"))})");
+        AnsiConsole.MarkupLine($"[bold]3.[/] Coordinator listening on {url} with mutual TLS: every site and admin shows a certificate from the kit in " +
+                               $"{Markup.Escape(kit.Root)} (log: {Markup.Escape(processes.LogPath("coordinator"))})");
 
         for (var k = 0; k < data.SiteNames.Count; k++)
         {
             var name = data.SiteNames[k];
             processes.Start(name,
             [
-                "site", "--coordinator", url, "--name", name, "--data", data.SiteDirectories[k], "--device", "cpu",
+                "site", "--config", Path.Combine(kit.Site(name), KitLayout.SiteConfigFile),
+                "--coordinator", url, "--name", name, "--data", data.SiteDirectories[k], "--device", "cpu",
                 "--cache", Path.Combine(work, name, "cache"),
                 // Sites share this machine's cores: one thread each keeps them from fighting.
                 "--Site:Threads=1", $"--Site:SplitSeed={settings.Seed}",
             ]);
         }
 
-        using var admin = new AdminClient(new CoordinatorConnection(new Uri(url), null, null, null).OpenChannel());
+        using var admin = AdminClient.Connect(CoordinatorConnection.WithKit(new Uri(url), kit.Admin(DemoKit.AdminName)));
         await WaitForSitesAsync(admin, data.SiteNames.Count, logs, ct);
         AnsiConsole.MarkupLine($"[bold]4.[/] {data.SiteNames.Count} sites joined; they dialled out, nothing connected to them.");
 
@@ -110,6 +113,16 @@ internal sealed class DemoRunner(DemoSettings settings)
         DemoReport.ShowTraffic(progress, backboneRef.SizeBytes, data.SiteNames.Count);
         AnsiConsole.MarkupLine($"Demo finished in {clock.Elapsed.TotalSeconds:F0} s; every process it started is being stopped.");
         return 0;
+    }
+
+    private static void CleanWorkDirectory(string work)
+    {
+        Directory.CreateDirectory(work);
+        foreach (var directory in Directory.EnumerateDirectories(work))
+        {
+            if (Path.GetFileName(directory) != DemoKit.FolderName) Directory.Delete(directory, recursive: true);
+        }
+        foreach (var file in Directory.EnumerateFiles(work)) File.Delete(file);
     }
 
     private async Task<BackboneFiles> EnsureBackboneAsync(CancellationToken ct)

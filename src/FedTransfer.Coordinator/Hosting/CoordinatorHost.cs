@@ -11,7 +11,7 @@ namespace FedTransfer.Coordinator;
 /// <summary>
 /// The coordinator process, as <c>fedtransfer coordinator</c> runs it. Configuration, later sources winning:
 /// coordinator.appsettings.json beside the binaries (the documented defaults), appsettings.json in the working
-/// directory, FEDTRANSFER_ environment variables (e.g. FEDTRANSFER_Coordinator__DataDirectory), command-line
+/// directory, the --config file, FEDTRANSFER_ environment variables (e.g. FEDTRANSFER_Coordinator__DataDirectory), command-line
 /// arguments (e.g. --Coordinator:Listener:Url=http://0.0.0.0:7070).
 /// </summary>
 public static class CoordinatorHost
@@ -22,13 +22,21 @@ public static class CoordinatorHost
     /// <summary>Builds the coordinator application (not started).</summary>
     /// <param name="args">Command-line configuration overrides.</param>
     /// <param name="configure">Extra configuration (tests set in-memory values and replace services here).</param>
-    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    /// <param name="configFile">A settings file (<c>--config</c>, e.g. a startup kit's), above appsettings.json and below
+    /// environment variables and arguments; its certificate paths are relative to its folder. Null for none.</param>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null, string? configFile = null)
     {
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args });
         // The shipped defaults go first so that everything else overrides them.
         var defaults = new JsonConfigurationSource { Path = Path.Combine(AppContext.BaseDirectory, DefaultsFileName), Optional = true };
         defaults.ResolveFileProvider();
         builder.Configuration.Sources.Insert(0, defaults);
+        if (!string.IsNullOrWhiteSpace(configFile))
+        {
+            var sources = builder.Configuration.Sources;
+            var at = sources.Select((s, i) => (s, i)).Where(x => x.s is JsonConfigurationSource).Select(x => x.i + 1).DefaultIfEmpty(1).Max();
+            foreach (var source in ConfigFileSources.For(configFile).Reverse()) sources.Insert(at, source);
+        }
         builder.Configuration.AddEnvironmentVariables("FEDTRANSFER_");
         builder.Configuration.AddCommandLine(args);
         configure?.Invoke(builder);
@@ -39,9 +47,9 @@ public static class CoordinatorHost
     }
 
     /// <summary>Runs the coordinator until <paramref name="cancellationToken"/> fires or the process is asked to stop.</summary>
-    public static async Task RunAsync(string[] args, CancellationToken cancellationToken = default)
+    public static async Task RunAsync(string[] args, CancellationToken cancellationToken = default, string? configFile = null)
     {
-        await using var app = Build(args);
+        await using var app = Build(args, configFile: configFile);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
     }

@@ -1,7 +1,9 @@
 using FedTransfer.Contracts;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Receipts;
 using FedTransfer.Coordinator.Runs;
+using FedTransfer.Coordinator.Security;
 using FedTransfer.Coordinator.Sites;
 using FedTransfer.Rpc;
 using Microsoft.AspNetCore.Routing;
@@ -9,6 +11,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FedTransfer.Coordinator;
@@ -28,7 +31,9 @@ public static class CoordinatorServiceCollectionExtensions
 
         services.AddGrpcLayer();
         services.AddOptions<GrpcServerOptions>().Configure<IOptions<CoordinatorOptions>>((grpc, o) => grpc.MaxReceiveMessageSize = o.Value.MaxReceiveMessageSizeBytes);
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CoordinatorOptions>>((kestrel, o) => kestrel.ListenGrpc(o.Value.Listener));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CoordinatorOptions>, ILoggerFactory>((kestrel, o, logs) =>
+            kestrel.ListenGrpc(CoordinatorListener.ForKestrel(o.Value.Listener, logs.CreateLogger<CallerAuthorization>())));
+        services.AddSingleton<CallerAuthorization>();
 
         services.AddSingleton(sp => new CoordinatorDatabase(sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value.DatabasePath));
         services.AddSingleton(sp =>
@@ -53,6 +58,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<RunDependencies>();
         services.AddSingleton<RunOrchestrator>();
         services.AddHostedService(sp => sp.GetRequiredService<RunOrchestrator>());
+        services.AddSingleton<ReceiptNotary>();
         services.AddSingleton<ResultIntake>();
         services.AddSingleton<FederationEndpoint>();
         services.AddSingleton<AdminEndpoint>();

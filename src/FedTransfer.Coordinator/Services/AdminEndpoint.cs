@@ -5,6 +5,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Runs;
+using FedTransfer.Coordinator.Security;
 using FedTransfer.Coordinator.Sites;
 using FedTransfer.Rpc;
 using Microsoft.Extensions.Options;
@@ -13,11 +14,11 @@ namespace FedTransfer.Coordinator;
 
 /// <summary>
 /// The central team's fedtransfer.v1.Admin service (protos/fedtransfer/v1/admin.proto). Every call is checked against
-/// the configured admin token first. Split by concern over partial files: artifacts, federations and runs, watching.
+/// the caller's certificate (an admin's, when certificates are required) and the configured admin token first. Split by concern over partial files: artifacts, federations and runs, watching.
 /// </summary>
 internal sealed partial class AdminEndpoint(
     ArtifactStore store, CatalogStore catalog, RunStore runs, SiteDirectory sites,
-    RunOrchestrator orchestrator, RunEventHub events, IOptions<CoordinatorOptions> options, TimeProvider clock)
+    RunOrchestrator orchestrator, RunEventHub events, CallerAuthorization callers, IOptions<CoordinatorOptions> options, TimeProvider clock)
 {
     private CoordinatorOptions Options => options.Value;
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -45,6 +46,7 @@ internal sealed partial class AdminEndpoint(
 
     private void RequireAdmin(ServerCallContext context)
     {
+        callers.RequireAdmin(context);
         if (Options.AdminToken.Length == 0) return;
         context.RequestHeaders.TryGetValue("authorization", out var header);
         var expected = Encoding.UTF8.GetBytes("Bearer " + Options.AdminToken);

@@ -5,6 +5,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Runs;
+using FedTransfer.Coordinator.Security;
 using FedTransfer.Coordinator.Sites;
 using FedTransfer.Rpc;
 using Microsoft.Extensions.Logging;
@@ -15,19 +16,20 @@ namespace FedTransfer.Coordinator;
 /// <summary>The site-facing fedtransfer.v1.Federation service (protos/fedtransfer/v1/federation.proto).</summary>
 internal sealed class FederationEndpoint(
     SiteDirectory sites, TaskMailbox mailbox, ArtifactStore store, RunStore runs, ResultIntake intake,
-    IOptions<CoordinatorOptions> options, ILogger<FederationEndpoint> log)
+    CallerAuthorization callers, IOptions<CoordinatorOptions> options, ILogger<FederationEndpoint> log)
 {
     /// <summary>This coordinator's version, as sites see it.</summary>
     public static string Version { get; } =
         typeof(FederationEndpoint).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0";
 
+    // Every method checks the caller's certificate first (callers.SiteOf), before reading anything it sent.
     public void Map(GrpcServiceBuilder service) => service
-        .Unary(FederationService.Join, JoinAsync)
-        .Unary(FederationService.PullTask, PullTaskAsync)
-        .ServerStreaming(FederationService.FetchArtifact, FetchArtifactAsync)
-        .ClientStreaming(FederationService.PushResult, intake.PushAsync);
+        .Unary(FederationService.Join, (r, c) => JoinAsync(r, c, callers.SiteOf(c)))
+        .Unary(FederationService.PullTask, (r, c) => { callers.SiteOf(c); return PullTaskAsync(r, c); })
+        .ServerStreaming(FederationService.FetchArtifact, (r, w, c) => { callers.SiteOf(c); return FetchArtifactAsync(r, w, c); })
+        .ClientStreaming(FederationService.PushResult, (r, c) => { callers.SiteOf(c); return intake.PushAsync(r, c); });
 
-    private Task<JoinResponse> JoinAsync(JoinRequest request, ServerCallContext context)
+    private Task<JoinResponse> JoinAsync(JoinRequest request, ServerCallContext context, string? certifiedSiteId)
     {
         var name = request.DisplayName?.Trim() ?? "";
         if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > 128)
@@ -37,7 +39,7 @@ internal sealed class FederationEndpoint(
         var counts = request.ExampleCounts ?? new ExampleCounts();
         if (counts.Train < 0 || counts.Validation < 0)
             throw new RpcException(StatusCode.InvalidArgument, $"example counts must not be negative (train {counts.Train}, validation {counts.Validation})");
-        var siteId = SiteIdentity.Resolve(context, name, options.Value.AllowInsecureSiteIdentity);
+        var siteId = certifiedSiteId ?? SiteIdentity.Insecure(name, options.Value.AllowInsecureSiteIdentity);
         var device = request.Device?.Device ?? "";
         var row = sites.Join(siteId, name, request.SoftwareVersion ?? "", device, counts.Train, counts.Validation);
         CoordinatorLog.SiteJoined(log, siteId, name, counts.Train, counts.Validation, device);

@@ -2,6 +2,7 @@ using System.Text;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Coordinator.Receipts;
 using FedTransfer.Coordinator.Runs;
 using FedTransfer.Coordinator.Sites;
 using FedTransfer.Federation.Strategies;
@@ -16,11 +17,12 @@ namespace FedTransfer.Coordinator;
 /// Federation.PushResult: receives a result (header, then payload chunks) into its task's payload file with size and SHA-256
 /// checked, validates it against the run's trainable set, applies it to the open round (where a valid train update
 /// joins the streaming FedAvg aggregate) and records it. Idempotent by task id: a repeated push gets the first receipt.
+/// Every receipt is signed and logged by <see cref="ReceiptNotary"/> before it is answered.
 /// Transport problems are gRPC errors (the site may retry); content problems are a REJECTED receipt (final).
 /// </summary>
 internal sealed class ResultIntake(
     SiteDirectory sites, TaskStore tasks, RunStore runs, RunRegistry registry, UpdateFiles payloads, TaskMailbox mailbox,
-    RunEventHub events, IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<ResultIntake> log)
+    RunEventHub events, ReceiptNotary notary, IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<ResultIntake> log)
 {
     private const int MaxMetrics = 64;
     private const int MaxMetricKeyBytes = 64;
@@ -48,7 +50,7 @@ internal sealed class ResultIntake(
         {
             // Already answered (a retry after a lost receipt, or a coordinator restart): the first result stands.
             while (await messages.MoveNextAsync().ConfigureAwait(false)) { }
-            return ToReceipt(first, duplicate: true);
+            return notary.Issue(ToReceipt(first, duplicate: true));
         }
         // Bounded concurrency: a round's sites tend to finish together, and receiving + validating all their payloads
         // at once only multiplies buffers; waiting uploads are held back by HTTP/2 flow control meanwhile.
@@ -77,7 +79,7 @@ internal sealed class ResultIntake(
             e.SiteUpdate.Metrics.Add(ProtoMapping.ParseMetrics(row.MetricsJson));
         });
         CoordinatorLog.ResultRecorded(log, row.RunId, row.Outcome, row.SiteId, row.Round, row.TaskId, row.SizeBytes, row.Examples, row.Reason);
-        return ToReceipt(row, duplicate: false);
+        return notary.Issue(ToReceipt(row, duplicate: false));
     }
 
     private void CheckPayloadDeclaration(ResultHeader header, TaskRow task)

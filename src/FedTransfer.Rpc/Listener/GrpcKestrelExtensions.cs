@@ -41,7 +41,7 @@ public static class GrpcKestrelExtensions
                 if (tls.ClientCa is not null)
                 {
                     https.ClientCertificateValidation = (cert, chain, errors) =>
-                        ListenerCertificates.ValidateClient(cert, tls.ClientCa, chain, errors, options.ClientCertificateValidator);
+                        ListenerCertificates.ValidateClient(cert, tls.ClientCa, chain, errors, options.ClientCertificateValidator, options.ClientCertificateRefused);
                 }
             });
         });

@@ -47,6 +47,12 @@ public sealed class GrpcListenerOptions
     /// </summary>
     public Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? ClientCertificateValidator { get; set; }
 
+    /// <summary>
+    /// Told about every client certificate refused during the TLS handshake, with one line saying why (not issued by the
+    /// client CA, expired, refused by <see cref="ClientCertificateValidator"/>), so the host can log it. Optional.
+    /// </summary>
+    public Action<X509Certificate2, string>? ClientCertificateRefused { get; set; }
+
     /// <summary>HTTP/2 connection flow-control window, bytes. Large windows keep bulk uploads from stalling on loopback and LANs.</summary>
     public int InitialConnectionWindowSize { get; set; } = 32 * 1024 * 1024;
 
@@ -70,6 +76,9 @@ public sealed class GrpcListenerOptions
 
     /// <summary>How long to wait for a ping's answer before closing the connection.</summary>
     public TimeSpan KeepAlivePingTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>A shallow copy (certificates and callbacks shared), for hosts that adjust a bound instance before listening.</summary>
+    public GrpcListenerOptions Clone() => (GrpcListenerOptions)MemberwiseClone();
 
     /// <summary>True when <see cref="Url"/> asks for TLS.</summary>
     public bool UseTls => Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

@@ -35,10 +35,17 @@ internal sealed class ListenerCertificates
 
     /// <summary>
     /// The client certificate must chain to exactly our CA (not to any root the machine trusts), be valid now,
-    /// and pass the optional application check.
+    /// and pass the optional application check. A refusal is reported to <paramref name="refused"/> with the reason.
     /// </summary>
     public static bool ValidateClient(X509Certificate2 certificate, X509Certificate2 ca, X509Chain? _, SslPolicyErrors __,
-        Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? extra)
+        Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? extra, Action<X509Certificate2, string>? refused = null)
+    {
+        var reason = Check(certificate, ca, extra);
+        if (reason is not null) refused?.Invoke(certificate, reason);
+        return reason is null;
+    }
+
+    private static string? Check(X509Certificate2 certificate, X509Certificate2 ca, Func<X509Certificate2, X509Chain?, SslPolicyErrors, bool>? extra)
     {
         using var chain = new X509Chain();
         chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
@@ -46,16 +53,18 @@ internal sealed class ListenerCertificates
         chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
         if (!chain.Build(certificate))
         {
-            return false;
+            var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
+            return $"the client certificate does not chain to the client CA '{ca.Subject}' or is outside its validity period " +
+                   $"(issuer '{certificate.Issuer}', valid {certificate.NotBefore.ToUniversalTime():u} to {certificate.NotAfter.ToUniversalTime():u}: {status})";
         }
 
         var root = chain.ChainElements[^1].Certificate;
         if (!root.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span))
         {
-            return false;
+            return $"the client certificate chains to '{root.Subject}', not to the client CA '{ca.Subject}'";
         }
 
-        return extra is null || extra(certificate, chain, SslPolicyErrors.None);
+        return extra is null || extra(certificate, chain, SslPolicyErrors.None) ? null : "the client certificate was refused by the application's check";
     }
 
     private static X509Certificate2 LoadServerCertificate(GrpcListenerOptions options)

@@ -1,0 +1,101 @@
+using System.CommandLine;
+using FedTransfer.Cli.Audit;
+using FedTransfer.Federation.Ledger;
+using Spectre.Console;
+
+namespace FedTransfer.Cli.Commands;
+
+/// <summary>
+/// <c>fedtransfer audit verify|reconcile|report</c>: the auditor's offline checks of a site ledger. Needs no coordinator
+/// and no site: only the ledger, the CA certificate and, to reconcile, the coordinator's receipt log.
+/// </summary>
+internal static class AuditCommand
+{
+    /// <summary>Exit code when the ledger is invalid or does not reconcile (1 is a usage or I/O error).</summary>
+    public const int FindingsExitCode = 2;
+
+    public static Command Create() => new("audit", "Verify, reconcile and report a site's egress ledger (offline).")
+    {
+        Verify(), Reconcile(), Report(),
+    };
+
+    private static Command Verify()
+    {
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file (ledger.jsonl)." };
+        var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
+        var command = new Command("verify", "Check the hash chain, every signature, the certificates, the allowlist and every receipt; exits non-zero at the first bad record.") { ledger, ca };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
+        {
+            var path = Existing(result.GetValue(ledger)!, "ledger");
+            var caFile = result.GetValue(ca);
+            var trust = caFile is null ? null : CertificateTrust.FromPemFile(Existing(caFile, "CA certificate"));
+            var verification = new LedgerVerifier(trust).Verify(path);
+            foreach (var warning in verification.Warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+            if (verification.Failure is { } failure)
+            {
+                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(failure.ToString())}");
+                return FindingsExitCode;
+            }
+            var signer = verification.Certified ? "its site certificate, which chains to the CA"
+                : trust is null ? "its genesis key (no CA checked)" : "its genesis key";
+            AnsiConsole.MarkupLine($"[green]VALID[/] {Markup.Escape(path)}: {verification.Records} records of site '{Markup.Escape(verification.Site ?? "")}' signed by {signer}; " +
+                $"{verification.Sent} messages sent, {verification.Refused} refused, {verification.Receipts} receipts verified");
+            AnsiConsole.MarkupLine($"head: record {verification.HeadSequence}, sha256 {verification.HeadHash} (note it: a later copy must extend it)");
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static Command Reconcile()
+    {
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
+        var log = new Argument<string>("receipt-log") { Description = "The coordinator's receipt log (JSON lines)." };
+        var site = new Option<string?>("--site") { Description = "The site's id in the receipt log (default: the site ids on the ledger's receipts)." };
+        var command = new Command("reconcile", "Match the updates the coordinator holds from a site with the ledger's sent results, both ways.") { ledger, log, site };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
+        {
+            var path = Existing(result.GetValue(ledger)!, "ledger");
+            var entries = ReceiptLog.Read(Existing(result.GetValue(log)!, "receipt log"));
+            var outcome = LedgerReconciler.Reconcile(path, entries, result.GetValue(site));
+            AnsiConsole.MarkupLine($"site id(s) {Markup.Escape(string.Join(", ", outcome.SiteIds))}: {outcome.CoordinatorEntries} updates held by the coordinator, " +
+                $"{outcome.LedgerResults} results sent per the ledger, {outcome.Matched} matched");
+            if (outcome.IsConsistent)
+            {
+                AnsiConsole.MarkupLine("[green]CONSISTENT[/]: every update matches a ledger record and digest, and the other way round");
+                return 0;
+            }
+            var table = new Table().AddColumn("task").AddColumn("mismatch");
+            foreach (var m in outcome.Mismatches) table.AddRow(Markup.Escape(m.TaskId), Markup.Escape(m.Problem));
+            AnsiConsole.Write(table);
+            AnsiConsole.MarkupLine($"[red]MISMATCHES[/]: {outcome.Mismatches.Count}");
+            return FindingsExitCode;
+        }, ct));
+        return command;
+    }
+
+    private static Command Report()
+    {
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
+        var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML page here." };
+        var command = new Command("report", "Per federation and round: what left (tensors, shapes, bytes), what was refused, totals.") { ledger, html };
+        command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
+        {
+            var path = Existing(result.GetValue(ledger)!, "ledger");
+            var summary = LedgerSummary.Build(path);
+            var verification = new LedgerVerifier(null).Verify(path);
+            AuditReportTable.Write(AnsiConsole.Console, path, summary, verification);
+            if (result.GetValue(html) is { } htmlPath)
+            {
+                var full = Path.GetFullPath(htmlPath);
+                Directory.CreateDirectory(Path.GetDirectoryName(full)!);
+                File.WriteAllText(full, AuditHtml.Render(path, summary, verification));
+                AnsiConsole.MarkupLine($"Wrote {Markup.Escape(full)}");
+            }
+            return 0;
+        }, ct));
+        return command;
+    }
+
+    private static string Existing(string path, string what) =>
+        File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{what} file '{path}' does not exist", path);
+}

@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace FedTransfer.Cli.Provisioning;
+
+/// <summary>
+/// The ready settings files of a startup kit: the coordinator's and each site's, naming the kit's certificate files by
+/// paths relative to the kit folder (the hosts resolve them against the file's folder), so `--config` is all they need.
+/// </summary>
+internal static class KitConfigFiles
+{
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+
+    /// <summary>Listens on all interfaces with TLS, requires client certificates issued by the kit's CA.</summary>
+    public static string Coordinator(int port) => Render(
+        "// Startup kit of the FedTransfer coordinator: run `fedtransfer coordinator --config <this file>`.\n" +
+        "// cert.pem/key.pem/ca.pem are relative to this file's folder. Every caller needs a certificate issued by ca.pem:\n" +
+        "// sites (OU=site) for the Federation service, admins (OU=admin) for the Admin service. See coordinator.appsettings.json\n" +
+        "// beside the binaries for every other setting.\n",
+        new JsonObject
+        {
+            ["Coordinator"] = new JsonObject
+            {
+                ["DataDirectory"] = "data/coordinator",
+                ["AllowInsecureSiteIdentity"] = false,
+                ["Listener"] = new JsonObject
+                {
+                    ["Url"] = $"https://0.0.0.0:{port}",
+                    ["CertificatePath"] = KitLayout.CertificateFile,
+                    ["CertificateKeyPath"] = KitLayout.KeyFile,
+                    ["RequireClientCertificate"] = true,
+                    ["ClientCaPath"] = KitLayout.CaFile,
+                },
+            },
+        });
+
+    /// <summary>Dials the coordinator over TLS with the site's certificate; the data folder is left to the operator.</summary>
+    public static string Site(string name, string coordinatorHost, int port) => Render(
+        $"// Startup kit of site '{name}': run `fedtransfer site --config <this file> --data <folder with this site's data>`.\n" +
+        "// cert.pem/key.pem/ca.pem are relative to this file's folder; key.pem is this site's private key: keep it here only.\n" +
+        "// See site.appsettings.json beside the binaries for every other setting.\n",
+        new JsonObject
+        {
+            ["Site"] = new JsonObject
+            {
+                ["CoordinatorUrl"] = $"https://{HostForUrl(coordinatorHost)}:{port}",
+                ["DisplayName"] = name,
+                ["ClientCertificateFile"] = KitLayout.CertificateFile,
+                ["ClientKeyFile"] = KitLayout.KeyFile,
+                ["TrustedCaFile"] = KitLayout.CaFile,
+            },
+        });
+
+    private static string HostForUrl(string host) =>
+        System.Net.IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
+
+    private static string Render(string header, JsonObject settings) => header + settings.ToJsonString(Indented) + "\n";
+}

@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Logging;
+
+namespace FedTransfer.Coordinator.Security;
+
+/// <summary>Log lines about callers refused for their identity (source-generated). Event ids 100-119.</summary>
+internal static partial class SecurityLog
+{
+    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Refused TLS client certificate '{Subject}' at the handshake: {Reason}")]
+    public static partial void HandshakeRefused(ILogger logger, string subject, string reason);
+
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer} ({Status}): {Reason}")]
+    public static partial void CallRefused(ILogger logger, string method, string peer, string status, string reason);
+
+    [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Client certificates required: callers must present a certificate issued by '{Authority}' (OU=site for the Federation service, OU=admin for the Admin service)")]
+    public static partial void CertificatesRequired(ILogger logger, string authority);
+
+    [LoggerMessage(EventId = 103, Level = LogLevel.Warning, Message = "Receipts are signed with a development key generated into {Path} (no coordinator certificate is configured): they verify, but no CA vouches for them")]
+    public static partial void DevelopmentReceiptKey(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 104, Level = LogLevel.Information, Message = "Receipts are signed with the key of the coordinator certificate '{Subject}' and logged to {LogPath}")]
+    public static partial void ReceiptKey(ILogger logger, string subject, string logPath);
+
+    [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Receipt log {Path}: line {Line} is not a receipt record and is kept as it is (a write cut short by a crash?): {Reason}")]
+    public static partial void BadReceiptLogLine(ILogger logger, string path, int line, string reason);
+}
