@@ -38,7 +38,7 @@ public sealed class ReceiptNotaryTests : IAsyncLifetime
         return ReceiptSigning.Verify(key, CallerAuthorizationTests.Canonical(receipt), receipt.Signature.ToByteArray());
     }
 
-    private string LogPath => Path.Combine(_temp.Path, ReceiptLog.FileName);
+    private string LogPath => Path.Combine(_temp.Path, FedTransfer.Coordinator.Receipts.ReceiptLog.FileName);
 
     [Fact]
     public async Task Push_PlaintextMode_ReceiptSignedWithDevelopmentKey_LoggedAndSaidSo()
