@@ -1,4 +1,5 @@
 using FedTransfer.Site.Egress;
+using FedTransfer.Site.Policy;
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Site.Training;
 using FedTransfer.Site.Worker;
@@ -12,11 +13,11 @@ public sealed class SiteServiceCollectionExtensionsTests : IDisposable
 {
     private readonly TempDirectory _dir = new();
 
-    private ServiceProvider Build(Action<IServiceCollection>? before = null)
+    private ServiceProvider Build(Action<IServiceCollection>? before = null, string policyFile = "")
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
         {
-            ["Site:DisplayName"] = "clinic-a", ["Site:DataDirectory"] = _dir.Path,
+            ["Site:DisplayName"] = "clinic-a", ["Site:DataDirectory"] = _dir.Path, ["Site:PolicyFile"] = policyFile,
         }).Build();
         var services = new ServiceCollection().AddLogging();
         services.AddSingleton<IHostApplicationLifetime, FakeLifetime>();
@@ -44,6 +45,32 @@ public sealed class SiteServiceCollectionExtensionsTests : IDisposable
 
         // Assert
         Assert.IsType<FakeTrainer>(provider.GetRequiredService<ILocalTrainer>());
+    }
+
+    [Fact]
+    public void AddSiteServices_NoPolicyFile_UsesThePermissivePolicy()
+    {
+        // Act
+        using var provider = Build();
+
+        // Assert
+        Assert.Same(SitePolicy.Permissive, provider.GetRequiredService<SitePolicy>());
+    }
+
+    [Fact]
+    public void AddSiteServices_PolicyFile_IsLoadedForTheGatewayAndTheRunner()
+    {
+        // Arrange
+        var path = _dir.Combine("policy.json");
+        File.WriteAllText(path, """{ "minTrainExamples": 500, "localPrivacy": { "clipNorm": 2, "noiseMultiplier": 0.7 } }""");
+
+        // Act
+        using var provider = Build(policyFile: path);
+
+        // Assert
+        var policy = provider.GetRequiredService<SitePolicy>();
+        Assert.Equal(500, policy.MinTrainExamples);
+        Assert.Equal(new PrivacyParameters(2, 0.7), policy.Privacy);
     }
 
     public void Dispose() => _dir.Dispose();

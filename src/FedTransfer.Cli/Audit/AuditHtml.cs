@@ -18,8 +18,8 @@ internal static class AuditHtml
             .Append("<style>body{font-family:sans-serif;margin:2em}table{border-collapse:collapse;margin:1em 0}")
             .Append("td,th{border:1px solid #999;padding:4px 8px;vertical-align:top;text-align:left}td.n{text-align:right}")
             .Append(".ok{color:#060}.bad{color:#a00}pre{margin:0;font-family:monospace}</style></head><body>\n");
-        html.Append("<h1>Ledger report</h1>\n<p>Ledger <code>").Append(E(path)).Append("</code> of site <b>").Append(E(summary.Site ?? "?"))
-            .Append("</b>: ").Append(summary.Records).Append(" records. ");
+        html.Append("<h1>Ledger report</h1>\n<p>Ledger <code>").Append(E(path)).Append("</code> of site <strong>").Append(E(summary.Site ?? "?"))
+            .Append("</strong>: ").Append(summary.Records).Append(" records. ");
         html.Append(verification.IsValid
             ? "<span class=\"ok\">Hash chain and signatures verify.</span>"
             : "<span class=\"bad\">Does NOT verify: " + E(verification.Failure!.ToString()) + "</span>");

@@ -83,7 +83,7 @@ internal static class BenchAuditCommand
             var task = $"task-{round:D6}-bench-site";
             var sha = Convert.ToHexStringLower(SHA256.HashData(BitConverter.GetBytes(round)));
             var now = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-            var receiptBytes = ReceiptSigning.CanonicalBytes(task, "bench-site", "run-1", round, "Accepted", sha, payloadBytes, now);
+            var receiptBytes = ReceiptSigning.CanonicalBytes(task, "bench-site", "run-1", round, "accepted", sha, payloadBytes, now);
             LedgerRecord[] batch =
             [
                 new() { Kind = LedgerKinds.Task, Federation = federation, RunId = "run-1", Round = round, TaskId = task,
@@ -93,7 +93,7 @@ internal static class BenchAuditCommand
                 new() { Kind = LedgerKinds.Push, Federation = federation, RunId = "run-1", Round = round, TaskId = task, Destination = "https://coordinator.example:7443",
                     Decision = LedgerFormat.Sent, Tensors = trainable, PayloadSha256 = sha, PayloadBytes = payloadBytes, Encoding = "float32" },
                 new() { Kind = LedgerKinds.Receipt, Federation = federation, RunId = "run-1", Round = round, TaskId = task,
-                    Receipt = new LedgerReceipt(task, "bench-site", "run-1", round, "Accepted", "", sha, payloadBytes, now, false,
+                    Receipt = new LedgerReceipt(task, "bench-site", "run-1", round, "accepted", "", sha, payloadBytes, now, false,
                         Convert.ToBase64String(ReceiptSigning.Sign(coordinatorKey, receiptBytes)), coordinatorPem) },
             ];
             foreach (var record in batch.Take((int)Math.Min(RecordsPerRound, records - writer.NextSequence))) writer.Append(record);

@@ -35,6 +35,10 @@ public static class LedgerFormat
         // Relaxed: lines stay readable (certificates, '+', non-ASCII names); control characters and quotes are still escaped.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         WriteIndented = false,
+        // Strict reading: what the verifier acts on is exactly what the signed bytes say, with no second reading of a
+        // repeated or unknown property hiding in a signed line.
+        AllowDuplicateProperties = false,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
     });
 
     /// <summary>The record's line (no newline), UTF-8.</summary>

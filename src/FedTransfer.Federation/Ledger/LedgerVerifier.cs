@@ -81,8 +81,8 @@ public sealed class LedgerVerifier
             return $"sequence number {record.Sequence} where {expected} was expected: a record was deleted, inserted or moved";
         if (record.Previous != previous)
             return $"its previous-record hash does not match the line before it: a record before it was changed, deleted, inserted or moved";
-        if (!LedgerFormat.Serialize(record).AsSpan().SequenceEqual(line))
-            return "the line is not in canonical form (changed after it was written)";
+        // No re-serialisation to compare with: the signature covers these exact bytes and parsing is strict, which is
+        // enough, and it would cost a third of the non-ECDSA time per record.
         if (expected == 0) return Genesis(record) ?? Signature(line, record);
         return Signature(line, record) ?? Content(record);
     }

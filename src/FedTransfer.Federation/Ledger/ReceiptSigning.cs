@@ -19,8 +19,8 @@ public static class ReceiptSigning
     /// The canonical bytes of a receipt: UTF-8 of <c>fedtransfer-receipt-v1\ntask=..\nsite=..\nrun=..\nround=..\noutcome=..\n
     /// payload_sha256=..\npayload_bytes=..\nreceived_unix_ms=..\n</c>, numbers in invariant decimal.
     /// Fields are taken as given (no case folding), so signer and verifier must pass the same strings. By agreement:
-    /// <paramref name="outcome"/> is the generated C# enum member name, <c>receipt.Outcome.ToString()</c> ("Accepted",
-    /// "Late", "Rejected"); <paramref name="payloadSha256"/> is 64 lowercase hex (empty when there is no payload).
+    /// <paramref name="outcome"/> is <c>receipt.Outcome.ToSignedText()</c> (FedTransfer.Contracts.ReceiptOutcomeText:
+    /// "accepted", "late", "rejected"); <paramref name="payloadSha256"/> is 64 lowercase hex (empty when there is no payload).
     /// </summary>
     /// <exception cref="ArgumentNullException">A text field is null.</exception>
     /// <exception cref="ArgumentException">A text field holds a line break, which would make the layout ambiguous.</exception>

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
@@ -98,7 +99,21 @@ internal static class EgressRules
         if (file.Metadata.Count > 0 && encoding != DeltaEncoding.AffineInt8)
             return $"the payload carries metadata ({string.Join(", ", file.Metadata.Keys.Take(3).Select(Shorten))}); a delta may hold tensors only";
         var verdict = new UpdateValidator(trainable, encoding).Validate(file.Tensors, h.ExampleCount, file.Metadata);
-        return verdict.IsValid ? null : verdict.Reason;
+        return verdict.IsValid ? CheckCanonicalMetadata(file.Metadata) : verdict.Reason;
+    }
+
+    // The int8 values must be written exactly as the encoder writes them (round-trip "R" scales, plain zero points): a value
+    // that merely parses (" 0.5", "5e-1", "007") would let free text choose among spellings of one number.
+    private static string? CheckCanonicalMetadata(IReadOnlyDictionary<string, string> metadata)
+    {
+        foreach (var (key, value) in metadata)
+        {
+            var canonical = key.EndsWith(".scale", StringComparison.Ordinal)
+                ? double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) ? d.ToString("R", CultureInfo.InvariantCulture) : null
+                : int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var i) ? i.ToString(CultureInfo.InvariantCulture) : null;
+            if (canonical != value) return $"metadata '{Shorten(key)}' = '{Shorten(value)}' is not written in the encoding's canonical form ('{canonical}')";
+        }
+        return null;
     }
 
     /// <summary>Converts the wire description of the trainable set; throws <see cref="FormatException"/> when it is unusable.</summary>

@@ -1,3 +1,4 @@
+using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Ledger;
 using FedTransfer.Site.Configuration;
@@ -133,7 +134,6 @@ internal sealed class SiteLedger : IDisposable
     /// <summary>Records the coordinator's receipt for an upload (with its signature and certificate when it signed).</summary>
     public void AppendReceipt(Receipt receipt)
     {
-        var (signature, certificate) = ReceiptWire.SignatureOf(receipt);
         TaskContext? task;
         lock (_tasks) _tasks.TryGetValue(receipt.TaskId, out task);
         try
@@ -141,8 +141,9 @@ internal sealed class SiteLedger : IDisposable
             _writer.Append(new LedgerRecord
             {
                 Kind = LedgerKinds.Receipt, Federation = task?.Federation, RunId = receipt.RunId, Round = receipt.Round, TaskId = receipt.TaskId,
-                Receipt = new LedgerReceipt(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, receipt.Outcome.ToString(), receipt.Reason,
-                    receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, receipt.Duplicate, Convert.ToBase64String(signature), certificate),
+                Receipt = new LedgerReceipt(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, receipt.Outcome.ToSignedText(), receipt.Reason,
+                    receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, receipt.Duplicate, Convert.ToBase64String(receipt.Signature.Span),
+                    receipt.CoordinatorCertificatePem),
             });
         }
         catch (IOException e)

@@ -154,6 +154,36 @@ public sealed class ResultIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Decline_CountsAsAnAnswerWithoutResult_SoTheRoundClosesWithoutWaitingForTheTimeout()
+    {
+        var (run, tasks) = await StartRoundAsync(2, 1, timeoutSeconds: 600);
+        var good = Tensors.Random(40, 0.1f);
+
+        var declined = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 0, null, declined: DeclineReason.TooFewExamples);
+        var accepted = await tasks[1].Site.PushAsync(tasks[1].Task.TaskId, 1, 60, Tensors.Bytes(good));
+        var events = await AdminClient.WatchToEndAsync(_coordinator.Channel, run.RunId, TimeSpan.FromSeconds(30));
+
+        Assert.Equal(ResultOutcome.Rejected, declined.Outcome);
+        Assert.Equal("the site declined the task under its local policy: too few local examples", declined.Reason);
+        Assert.Equal(ResultOutcome.Accepted, accepted.Outcome);
+        Assert.Equal(RunEvent.EventOneofCase.RunFinished, events[^1].EventCase);
+        var completed = events.Single(e => e.EventCase == RunEvent.EventOneofCase.RoundCompleted).RoundCompleted;
+        Assert.Equal((1, 1), (completed.Accepted, completed.Rejected));
+    }
+
+    [Fact]
+    public async Task Decline_WithAPayload_IsInvalidArgument()
+    {
+        var (_, tasks) = await StartRoundAsync(1, 1);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10,
+            Tensors.Bytes(Tensors.Random(41, 0.1f)), declined: DeclineReason.BackboneNotAllowed));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Contains("declined task is answered without a payload", error.Message);
+    }
+
+    [Fact]
     public async Task DigestMismatch_IsDataLossAndARetryIsAccepted()
     {
         var (_, tasks) = await StartRoundAsync(1, 1);

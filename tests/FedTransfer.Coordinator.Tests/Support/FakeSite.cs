@@ -80,10 +80,12 @@ internal sealed class FakeSite : IDisposable
     }
 
     public Task<Receipt> PushAsync(string taskId, int round, long examples, byte[]? payload, IReadOnlyDictionary<string, double>? metrics = null,
-        int chunkSize = 64 * 1024, string? declaredSha = null, UpdateEncoding encoding = UpdateEncoding.Float32)
+        int chunkSize = 64 * 1024, string? declaredSha = null, UpdateEncoding encoding = UpdateEncoding.Float32,
+        DeclineReason declined = DeclineReason.Unspecified)
     {
         var header = new ResultHeader
         {
+            Declined = declined,
             SessionId = SessionId, TaskId = taskId, Round = round, ExampleCount = examples, UpdateEncoding = encoding,
             PayloadEncoding = payload is null ? PayloadEncoding.None : PayloadEncoding.Safetensors,
             PayloadTotalBytes = payload?.Length ?? 0,

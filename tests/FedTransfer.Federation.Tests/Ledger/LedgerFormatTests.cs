@@ -39,6 +39,14 @@ public class LedgerFormatTests
         Assert.ThrowsAny<System.Text.Json.JsonException>(() => LedgerFormat.Parse("{nope"u8));
     }
 
+    [Theory]
+    [InlineData("{\"v\":1,\"seq\":1,\"seq\":2,\"kind\":\"join\",\"prev\":\"x\"}")]
+    [InlineData("{\"v\":1,\"seq\":1,\"kind\":\"join\",\"hidden\":\"y\",\"prev\":\"x\"}")]
+    public void Parse_RepeatedOrUnknownProperty_Throws(string line)
+    {
+        Assert.ThrowsAny<System.Text.Json.JsonException>(() => LedgerFormat.Parse(Encoding.UTF8.GetBytes(line)));
+    }
+
     [Fact]
     public void FederationOf_ShortensTheDigest()
     {

@@ -75,8 +75,8 @@ internal sealed class LedgerScenario : IDisposable
     {
         receivedUnixMs = receivedUnixMs == 0 ? DateTimeOffset.UtcNow.ToUnixTimeMilliseconds() : receivedUnixMs;
         using var key = Coordinator.GetECDsaPrivateKey()!;
-        var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(taskId, "site-a", "run-1", round, "Accepted", sha, bytes, receivedUnixMs));
-        return new LedgerReceipt(taskId, "site-a", "run-1", round, "Accepted", "", sha, bytes, receivedUnixMs, false,
+        var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(taskId, "site-a", "run-1", round, "accepted", sha, bytes, receivedUnixMs));
+        return new LedgerReceipt(taskId, "site-a", "run-1", round, "accepted", "", sha, bytes, receivedUnixMs, false,
             Convert.ToBase64String(signature), Coordinator.ExportCertificatePem());
     }
 

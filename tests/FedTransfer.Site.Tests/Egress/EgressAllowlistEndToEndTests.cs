@@ -1,7 +1,9 @@
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Ledger;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
+using FedTransfer.Site.Ledger;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Tests.Support;
@@ -9,6 +11,7 @@ using FedTransfer.Site.Worker;
 using FedTransfer.Torch.Adapters;
 using FedTransfer.Torch.Serialization;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedTransfer.Site.Tests.Egress;
 
@@ -49,11 +52,14 @@ public sealed class EgressAllowlistEndToEndTests
         Assert.DoesNotContain(events, e => e.EventCase == RunEvent.EventOneofCase.SiteUpdate);
         Assert.False(File.Exists(coordinator.Updates.PathOf(task.TaskId)), $"{what}: a payload reached the coordinator");
         Assert.Equal(RunEvent.EventOneofCase.RunFailed, events[^1].EventCase);
-        // ...and the site recorded the refusal with its reason.
-        // LEDGER (at merge with branch `ledger`): also assert the site ledger's last entry for this task is decision
-        // "refused" with this reason, kind PushResult, and that no entry says "sent".
+        // ...and the site recorded the refusal with its reason, in its log and in its ledger, and no upload for the task.
         Assert.Contains(reason, refused.Reason);
         Assert.Contains(site.GatewayLog.Entries, e => e.Level == LogLevel.Warning && e.Message.StartsWith("Egress refused", StringComparison.Ordinal) && e.Message.Contains(reason));
+        var pushes = site.LedgerRecords().Where(r => r.Kind == "push" && r.TaskId == task.TaskId).ToList();
+        var record = Assert.Single(pushes);
+        Assert.Equal(LedgerFormat.Refused, record.Decision);
+        Assert.Equal(refused.Reason, record.Reason);
+        Assert.DoesNotContain(site.LedgerRecords(), r => r.Kind == "receipt");
     }
 
     [Fact]
@@ -74,6 +80,32 @@ public sealed class EgressAllowlistEndToEndTests
         Assert.Equal(ResultOutcome.Accepted, Assert.Single(events, e => e.EventCase == RunEvent.EventOneofCase.SiteUpdate).SiteUpdate.Outcome);
         Assert.True(File.Exists(coordinator.Updates.PathOf(task.TaskId)));
         Assert.Equal(RunEvent.EventOneofCase.RunFinished, events[^1].EventCase);
+        Assert.Equal(LedgerFormat.Sent, Assert.Single(site.LedgerRecords(), r => r.Kind == "push").Decision);
+    }
+
+    [Fact]
+    public async Task TrainTask_UnderALocalPrivacyPolicy_CoordinatorAcceptsTheNoisedDeltaAndTheLedgerHoldsTheParameters()
+    {
+        // Arrange: the fake delta's norm (about 6) is above the clip norm, so clipping happens.
+        await using var coordinator = await RealCoordinator.StartAsync();
+        var run = await coordinator.StartRunAsync(roundTimeoutSeconds: 30);
+        var policy = new SitePolicy([new FederationRule(coordinator.BackboneDigest, null, "lora", 4, null)], 40, new PrivacyParameters(0.5, 0.1));
+        using var site = new LoopbackSite(coordinator.Address, policy);
+        var task = await site.NextTrainTaskAsync();
+
+        // Act
+        await site.Runner.RunTrainAsync(task, _ => Task.CompletedTask, CancellationToken.None);
+        var events = await coordinator.EventsToEndAsync(run.RunId, Timeout);
+
+        // Assert: what the coordinator stored is the noised delta, not the trained one.
+        Assert.Equal(ResultOutcome.Accepted, Assert.Single(events, e => e.EventCase == RunEvent.EventOneofCase.SiteUpdate).SiteUpdate.Outcome);
+        var stored = SafeTensors.Read(await File.ReadAllBytesAsync(coordinator.Updates.PathOf(task.TaskId))).Tensors;
+        Assert.NotEqual(TestTasks.Delta().SelectMany(t => t.ToSingles()), stored.SelectMany(t => t.ToSingles()));
+        var push = Assert.Single(site.LedgerRecords(), r => r.Kind == "push");
+        Assert.Equal(LedgerFormat.Sent, push.Decision);
+        Assert.Equal(0.5, push.Privacy!.ClipNorm);
+        Assert.Equal(0.1, push.Privacy.NoiseMultiplier);
+        Assert.Equal(LocalPrivacy.GlobalNorm(TestTasks.Delta()), push.Privacy.NormBeforeClip, 6);
     }
 
     [Fact]
@@ -100,6 +132,9 @@ public sealed class EgressAllowlistEndToEndTests
         Assert.False(File.Exists(coordinator.Updates.PathOf(task.TaskId)));
         Assert.Equal(RunEvent.EventOneofCase.RunFailed, events[^1].EventCase);
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the round waited {clock.Elapsed} instead of closing on the decline");
+        var push = Assert.Single(site.LedgerRecords(), r => r.Kind == "push");
+        Assert.Equal((LedgerFormat.Sent, "BackboneNotAllowed", 0L), (push.Decision, push.Declined, push.PayloadBytes));
+        Assert.Null(push.Tensors);
     }
 
     /// <summary>The site's real parts (gateway over a gRPC channel, artifact cache, task runner) with a scripted trainer.</summary>
@@ -110,7 +145,8 @@ public sealed class EgressAllowlistEndToEndTests
         public LoopbackSite(Uri coordinator, SitePolicy policy)
         {
             var options = new SiteOptions { CoordinatorUrl = coordinator.ToString(), DisplayName = "clinic-a", DataDirectory = _dir.Path };
-            Gateway = EgressGateway.Connect(options, GatewayLog, policy);
+            Ledger = SiteLedger.Open(options, NullLogger<SiteLedger>.Instance);
+            Gateway = EgressGateway.Connect(options, GatewayLog, policy, Ledger);
             Runner = new SiteTaskRunner(Gateway, new ArtifactCache(_dir.Combine("artifacts"), Gateway, GatewayLog), Trainer,
                 new ReceiptStore(_dir.Combine("cache")), new ListLogger<SiteTaskRunner>(), policy, GaussianNoise.Seeded(1));
         }
@@ -119,6 +155,15 @@ public sealed class EgressAllowlistEndToEndTests
         public FakeTrainer Trainer { get; } = new();
         public EgressGateway Gateway { get; }
         public SiteTaskRunner Runner { get; }
+        public SiteLedger Ledger { get; }
+
+        /// <summary>The ledger's records as written so far.</summary>
+        public List<LedgerRecord> LedgerRecords()
+        {
+            using var stream = new FileStream(Ledger.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+            return new StreamReader(stream).ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => LedgerFormat.Parse(System.Text.Encoding.UTF8.GetBytes(line))).ToList();
+        }
 
         public async Task<TrainTask> NextTrainTaskAsync()
         {
@@ -142,6 +187,7 @@ public sealed class EgressAllowlistEndToEndTests
         public void Dispose()
         {
             Gateway.Dispose();
+            Ledger.Dispose();
             _dir.Dispose();
         }
     }

@@ -199,4 +199,59 @@ public sealed class EgressRulesTests
         Assert.Equal(DeltaEncoding.AffineInt8, EgressRules.ToEncoding(UpdateEncoding.AffineInt8));
         Assert.Contains("upgrade the site", Assert.Throws<FormatException>(() => EgressRules.ToEncoding((UpdateEncoding)7)).Message);
     }
+
+    private static TaskGrant Grant(DeltaEncoding encoding) =>
+        new("task-1", true, 1, EgressRules.ToTrainableSet(TestTasks.Trainable()), new HashSet<string>(), encoding);
+
+    private static ResultHeader Header(DeltaEncoding encoding)
+    {
+        var header = TestTasks.Header();
+        header.UpdateEncoding = (UpdateEncoding)(int)encoding;
+        return header;
+    }
+
+    private static byte[] Encoded(DeltaEncoding encoding, Action<IDictionary<string, string>>? tamper = null)
+    {
+        var encoded = DeltaCodec.Encode(TestTasks.Delta(), encoding);
+        var metadata = new Dictionary<string, string>(encoded.Metadata);
+        tamper?.Invoke(metadata);
+        return SafeTensors.Serialize(encoded.Tensors, metadata.Count == 0 ? null : metadata);
+    }
+
+    [Theory]
+    [InlineData(DeltaEncoding.Float32)]
+    [InlineData(DeltaEncoding.Float16)]
+    [InlineData(DeltaEncoding.BFloat16)]
+    [InlineData(DeltaEncoding.AffineInt8)]
+    public void CheckResult_DeltaInTheTasksEncoding_MayGo(DeltaEncoding encoding) =>
+        Assert.Null(EgressRules.CheckResult(Header(encoding), Encoded(encoding), Grant(encoding), "session-1"));
+
+    [Fact]
+    public void CheckResult_Float16TensorsUnderAFloat32Task_AreRefused() =>
+        Assert.Contains("lora.a", EgressRules.CheckResult(Header(DeltaEncoding.Float32), Encoded(DeltaEncoding.Float16), Grant(DeltaEncoding.Float32), "session-1"));
+
+    [Fact]
+    public void CheckResult_HeaderEncodingOtherThanTheTasks_IsRefused() =>
+        Assert.Contains("differs from the task's", EgressRules.CheckResult(Header(DeltaEncoding.Float16), Encoded(DeltaEncoding.Float16), Grant(DeltaEncoding.BFloat16), "session-1"));
+
+    [Fact]
+    public void CheckResult_Int8MetadataUnderAFloat16Task_IsRefused() =>
+        Assert.Contains("carries metadata", EgressRules.CheckResult(Header(DeltaEncoding.Float16),
+            SafeTensors.Serialize(DeltaCodec.Encode(TestTasks.Delta(), DeltaEncoding.Float16).Tensors, new Dictionary<string, string> { [AffineInt8.ScaleKey("lora.a")] = "0.5" }),
+            Grant(DeltaEncoding.Float16), "session-1"));
+
+    public static TheoryData<string, Action<IDictionary<string, string>>> Int8MetadataTampering => new()
+    {
+        { "not one the int8 encoding defines", m => m["note"] = "patient 17" },
+        { "not one the int8 encoding defines", m => m[AffineInt8.KeyPrefix + "blocks.0.attn.qkv.weight.scale"] = "0.5" },
+        { "lacks its metadata", m => m.Remove(AffineInt8.ZeroPointKey("lora.a")) },
+        { "must be a finite number > 0", m => m[AffineInt8.ScaleKey("head.bias")] = "patient" },
+        { "canonical form", m => m[AffineInt8.ScaleKey("head.bias")] = " " + m[AffineInt8.ScaleKey("head.bias")] },
+        { "canonical form", m => m[AffineInt8.ZeroPointKey("lora.a")] = "00" + m[AffineInt8.ZeroPointKey("lora.a")] },
+    };
+
+    [Theory]
+    [MemberData(nameof(Int8MetadataTampering))]
+    public void CheckResult_Int8MetadataBeyondItsScaleAndZeroPoint_IsRefused(string expected, Action<IDictionary<string, string>> tamper) =>
+        Assert.Contains(expected, EgressRules.CheckResult(Header(DeltaEncoding.AffineInt8), Encoded(DeltaEncoding.AffineInt8, tamper), Grant(DeltaEncoding.AffineInt8), "session-1"));
 }

@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Ledger;
 using FedTransfer.Rpc;
@@ -123,38 +124,15 @@ public sealed class SiteLedgerTests : IDisposable
         Assert.False(File.Exists(Path.Combine(Path.GetDirectoryName(options.ResolveLedgerFile())!, SiteLedger.DevelopmentKeyFile)));
     }
 
-    [Fact]
-    public void ReceiptWire_ReadsFields11And12_EvenAsUnknownFields()
-    {
-        var receipt = WithSignature(new Receipt { TaskId = "t" }, [1, 2, 3], "PEM");
-
-        var (signature, certificate) = ReceiptWire.SignatureOf(receipt);
-
-        Assert.Equal(new byte[] { 1, 2, 3 }, signature);
-        Assert.Equal("PEM", certificate);
-        Assert.Equal((Array.Empty<byte>(), ""), ReceiptWire.SignatureOf(new Receipt { TaskId = "t" }));
-    }
-
-    // Adds fields 11/12 as the coordinator will (on the wire, so this works with or without generated members).
-    private static Receipt WithSignature(Receipt receipt, byte[] signature, string certificatePem)
-    {
-        using var extra = new MemoryStream();
-        var output = new CodedOutputStream(extra);
-        output.WriteTag(ReceiptWire.SignatureField, WireFormat.WireType.LengthDelimited);
-        output.WriteBytes(ByteString.CopyFrom(signature));
-        output.WriteTag(ReceiptWire.CertificateField, WireFormat.WireType.LengthDelimited);
-        output.WriteString(certificatePem);
-        output.Flush();
-        return Receipt.Parser.ParseFrom([.. receipt.ToByteArray(), .. extra.ToArray()]);
-    }
-
     private static Receipt Sign(Receipt receipt, ECDsa key, X509Certificate2 certificate)
     {
         receipt.RunId = "run-1";
         receipt.ReceivedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
         var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round,
-            receipt.Outcome.ToString(), receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs));
-        return WithSignature(receipt, signature, certificate.ExportCertificatePem());
+            receipt.Outcome.ToSignedText(), receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs));
+        receipt.Signature = ByteString.CopyFrom(signature);
+        receipt.CoordinatorCertificatePem = certificate.ExportCertificatePem();
+        return receipt;
     }
 
     public void Dispose() => _dir.Dispose();
