@@ -58,4 +58,43 @@ public class CoordinatorOptionsValidatorTests
     {
         Assert.Contains(Errors(o => o.AllowInsecureSiteIdentity = false), e => e.Contains("sites need an identity"));
     }
+
+    [Fact]
+    public void ClientCaWithoutRequiringCertificates_Refused()
+    {
+        var errors = Errors(o =>
+        {
+            o.Listener.Url = "https://127.0.0.1:7443";
+            o.Listener.ClientCaPath = "ca.pem";
+            o.Listener.RequireClientCertificate = false;
+        });
+
+        Assert.Contains(errors, e => e.Contains("RequireClientCertificate is false", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void RequiringCertificatesWithoutClientCa_Refused()
+    {
+        var errors = Errors(o =>
+        {
+            o.Listener.Url = "https://127.0.0.1:7443";
+            o.Listener.RequireClientCertificate = true;
+            o.AllowInsecureSiteIdentity = false;
+        });
+
+        Assert.Contains(errors, e => e.Contains("no Listener:ClientCaPath", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void KitSettings_Valid()
+    {
+        Assert.Empty(Errors(o =>
+        {
+            o.Listener.Url = "https://0.0.0.0:7443";
+            o.Listener.CertificatePath = "cert.pem";
+            o.Listener.RequireClientCertificate = true;
+            o.Listener.ClientCaPath = "ca.pem";
+            o.AllowInsecureSiteIdentity = false;
+        }));
+    }
 }
