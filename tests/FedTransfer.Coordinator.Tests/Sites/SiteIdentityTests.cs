@@ -15,35 +15,34 @@ public class SiteIdentityTests
     }
 
     [Fact]
-    public void Resolve_WithCertificate_UsesNameAndThumbprint_EvenWhenInsecureIsAllowed()
+    public void FromCertificate_IsTheCommonName_SameForReissuedCertificates()
+    {
+        using var a = Certificate("clinic-north");
+        using var b = Certificate("clinic-north");
+
+        Assert.Equal("clinic-north", SiteIdentity.FromCertificate(a));
+        Assert.Equal(SiteIdentity.FromCertificate(a), SiteIdentity.FromCertificate(b));
+    }
+
+    [Fact]
+    public void FromCertificate_UnusualCharacters_Sanitized()
     {
         using var cert = Certificate("Clinic North");
 
-        var id = SiteIdentity.Resolve(new ServerCallContext(clientCertificate: cert), "anything", allowInsecure: true);
-
-        Assert.Equal($"Clinic_North-{Convert.ToHexStringLower(SHA256.HashData(cert.RawData))[..12]}", id);
+        Assert.Equal("Clinic_North", SiteIdentity.FromCertificate(cert));
     }
 
     [Fact]
-    public void Resolve_NoCertificate_InsecureAllowed_UsesSanitizedDisplayName()
+    public void Insecure_Allowed_UsesSanitizedDisplayName()
     {
-        Assert.Equal("name-a_b_c", SiteIdentity.Resolve(new ServerCallContext(), "a/b c", allowInsecure: true));
+        Assert.Equal("name-a_b_c", SiteIdentity.Insecure("a/b c", allowInsecure: true));
     }
 
     [Fact]
-    public void Resolve_NoCertificate_InsecureRefused_IsUnauthenticated()
+    public void Insecure_Refused_IsUnauthenticated()
     {
-        var e = Assert.Throws<RpcException>(() => SiteIdentity.Resolve(new ServerCallContext(), "a", allowInsecure: false));
+        var e = Assert.Throws<RpcException>(() => SiteIdentity.Insecure("a", allowInsecure: false));
 
         Assert.Equal(StatusCode.Unauthenticated, e.Status);
-    }
-
-    [Fact]
-    public void FromCertificate_DifferentCertificatesSameName_DifferentIds()
-    {
-        using var a = Certificate("site");
-        using var b = Certificate("site");
-
-        Assert.NotEqual(SiteIdentity.FromCertificate(a), SiteIdentity.FromCertificate(b));
     }
 }

@@ -24,15 +24,24 @@ internal sealed class FakeSite : IDisposable
     public string SiteId { get; }
     public string SessionId { get; }
 
-    public static async Task<FakeSite> JoinAsync(Uri address, string name, long trainExamples = 100, long validationExamples = 20)
+    public static async Task<FakeSite> JoinAsync(Uri address, string name, long trainExamples = 100, long validationExamples = 20,
+        GrpcChannelOptions? channelOptions = null)
     {
-        var channel = GrpcChannel.Create(address);
-        var joined = await channel.UnaryAsync(FederationService.Join, new JoinRequest
+        var channel = GrpcChannel.Create(address, channelOptions ?? new GrpcChannelOptions());
+        try
         {
-            DisplayName = name, SoftwareVersion = "test", Device = new DeviceInfo { Device = "cpu", CpuCores = 1 },
-            ExampleCounts = new ExampleCounts { Train = trainExamples, Validation = validationExamples },
-        });
-        return new FakeSite(channel, name, joined);
+            var joined = await channel.UnaryAsync(FederationService.Join, new JoinRequest
+            {
+                DisplayName = name, SoftwareVersion = "test", Device = new DeviceInfo { Device = "cpu", CpuCores = 1 },
+                ExampleCounts = new ExampleCounts { Train = trainExamples, Validation = validationExamples },
+            });
+            return new FakeSite(channel, name, joined);
+        }
+        catch
+        {
+            channel.Dispose();
+            throw;
+        }
     }
 
     public Task<PullTaskResponse> PullAsync(int maxWaitMs = 2000) =>

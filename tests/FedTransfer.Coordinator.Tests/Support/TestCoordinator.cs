@@ -24,7 +24,8 @@ internal sealed class TestCoordinator : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<TestCoordinator> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null)
+    /// <param name="logs">When given, receives the coordinator's log lines (Information and above).</param>
+    public static async Task<TestCoordinator> StartAsync(string dataDirectory, IDictionary<string, string?>? settings = null, ListLoggerProvider? logs = null)
     {
         var app = CoordinatorHost.Build([], builder =>
         {
@@ -37,7 +38,8 @@ internal sealed class TestCoordinator : IAsyncDisposable
             foreach (var (key, value) in settings ?? new Dictionary<string, string?>()) values[key] = value;
             builder.Configuration.AddInMemoryCollection(values);
             builder.Logging.ClearProviders();
-            builder.Logging.SetMinimumLevel(LogLevel.Warning);
+            builder.Logging.SetMinimumLevel(logs is null ? LogLevel.Warning : LogLevel.Information);
+            if (logs is not null) builder.Logging.AddProvider(logs);
         });
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
