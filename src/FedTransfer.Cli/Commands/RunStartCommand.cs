@@ -41,9 +41,15 @@ internal static class RunStartCommand
         };
 
         var quiet = new Option<bool>("--quiet") { Description = "Print only the run id (for scripts)." };
+        var waitForSites = new Option<int>("--wait-for-sites")
+        {
+            Description = "Before starting, wait until this many sites are online (for scripts that start sites and the run together); 0 = do not wait.",
+            DefaultValueFactory = _ => 0,
+        };
+        var waitTimeout = new Option<int>("--wait-timeout") { Description = "Seconds --wait-for-sites may wait.", DefaultValueFactory = _ => 600 };
 
         var command = new Command("start", "Start a run of federated rounds.");
-        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding, quiet })
+        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding, quiet, waitForSites, waitTimeout })
             command.Options.Add(o);
         CoordinatorConnection.AddOptions(command);
 
@@ -72,6 +78,8 @@ internal static class RunStartCommand
             foreach (var (key, value) in StrategyRegistry.ParseSettings(request.Strategy, result.GetValue(settings) ?? []))
                 request.StrategySettings[key] = value;
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
+            if (result.GetValue(waitForSites) > 0)
+                await WaitForSitesAsync(admin, result.GetValue(waitForSites), TimeSpan.FromSeconds(result.GetValue(waitTimeout)), ct);
             var run = await admin.StartRunAsync(request, ct);
             if (result.GetValue(quiet))
             {
@@ -83,5 +91,21 @@ internal static class RunStartCommand
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>Polls the coordinator until <paramref name="count"/> sites are online.</summary>
+    /// <exception cref="TimeoutException">Fewer were online when <paramref name="timeout"/> ran out.</exception>
+    internal static async Task WaitForSitesAsync(AdminClient admin, int count, TimeSpan timeout, CancellationToken ct)
+    {
+        var until = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            var online = (await admin.GetStatusAsync("", ct)).Sites.Count(s => s.State == SiteState.Online);
+            if (online >= count)
+                return;
+            if (DateTime.UtcNow > until)
+                throw new TimeoutException($"only {online} of {count} sites were online after {timeout.TotalSeconds:F0} s; check that the sites run and can reach the coordinator, or lower --wait-for-sites.");
+            await Task.Delay(TimeSpan.FromSeconds(1), ct);
+        }
     }
 }

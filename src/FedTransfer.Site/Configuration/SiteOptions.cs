@@ -82,13 +82,6 @@ public sealed class SiteOptions
         ? Path.GetFullPath(LedgerFile)
         : Path.Combine(Path.GetFullPath(DataDirectory), ".fedtransfer-ledger", "ledger.jsonl");
 
-    /// <summary>
-    /// Development and local trials only (e.g. the docker compose file): accept a plaintext <c>http</c>
-    /// <see cref="CoordinatorUrl"/> that is not loopback. Everything, adapter deltas included, then crosses the network
-    /// unencrypted and the coordinator cannot authenticate the site. Never set it for a real federation; use TLS.
-    /// </summary>
-    public bool DevOnlyAllowPlaintextToRemoteCoordinator { get; set; }
-
     /// <summary>The folder artifacts and receipts go to, with the default applied.</summary>
     public string ResolveCacheDirectory() => !string.IsNullOrWhiteSpace(CacheDirectory)
         ? Path.GetFullPath(CacheDirectory)

@@ -19,9 +19,8 @@ internal sealed class SiteOptionsValidator : IValidateOptions<SiteOptions>
 
         if (!Uri.TryCreate(o.CoordinatorUrl, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             Fail(nameof(o.CoordinatorUrl), $"'{o.CoordinatorUrl}' is not an http(s) URL; set it to the coordinator's address, e.g. https://coordinator:7443");
-        else if (url.Scheme == "http" && !IsLoopback(url) && !o.DevOnlyAllowPlaintextToRemoteCoordinator)
-            Fail(nameof(o.CoordinatorUrl), $"plaintext http is allowed only to a loopback coordinator, not '{url.Host}'; use https with TLS certificates " +
-                $"(for a local trial only, {nameof(o.DevOnlyAllowPlaintextToRemoteCoordinator)}=true allows it)");
+        else if (url.Scheme == "http" && !IsLoopback(url))
+            Fail(nameof(o.CoordinatorUrl), $"plaintext http is allowed only to a loopback coordinator, not '{url.Host}'; use https with TLS certificates");
 
         var nameBytes = Encoding.UTF8.GetByteCount(o.DisplayName ?? "");
         if (string.IsNullOrWhiteSpace(o.DisplayName) || nameBytes > 128)

@@ -55,6 +55,17 @@ internal sealed class ScratchCoordinator : IAsyncDisposable
         return await channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest());
     }
 
+    /// <summary>Joins as a site in plaintext development mode (identified by its name), as a site service would.</summary>
+    public async Task JoinSiteAsync(string name)
+    {
+        using var channel = GrpcChannel.Create(new Uri(Url));
+        await channel.UnaryAsync(FederationService.Join, new JoinRequest
+        {
+            DisplayName = name, SoftwareVersion = "test", Device = new DeviceInfo { Device = "cpu", CpuCores = 1 },
+            ExampleCounts = new ExampleCounts { Train = 10, Validation = 2 },
+        });
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

@@ -20,8 +20,16 @@ internal sealed class Cluster : IAsyncDisposable
 
     private Cluster(IReadOnlyList<(string Name, int Images)> sites, string adapterSpec)
     {
-        Security = UseMutualTls ? TransportSecurity.MutualTls(_temp.Combine("pki"), sites.Select(s => s.Name)) : TransportSecurity.Plaintext();
-        Files = new TinyVitFederation(_temp.Combine("central"), sites, adapterSpec);
+        try
+        {
+            Security = UseMutualTls ? TransportSecurity.MutualTls(_temp.Combine("pki"), sites.Select(s => s.Name)) : TransportSecurity.Plaintext();
+            Files = new TinyVitFederation(_temp.Combine("central"), sites, adapterSpec);
+        }
+        catch
+        {
+            _temp.Dispose();
+            throw;
+        }
     }
 
     public TransportSecurity Security { get; }

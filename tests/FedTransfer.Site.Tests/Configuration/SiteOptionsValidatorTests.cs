@@ -19,25 +19,6 @@ public sealed class SiteOptionsValidatorTests : IDisposable
         Assert.True(result.Succeeded, result.FailureMessage);
     }
 
-    [Fact]
-    public void Validate_PlaintextRemoteCoordinator_AcceptedOnlyWithTheDevOnlySetting()
-    {
-        // Arrange
-        var refused = Valid();
-        refused.CoordinatorUrl = "http://coordinator:7070";
-        var allowed = Valid();
-        allowed.CoordinatorUrl = "http://coordinator:7070";
-        allowed.DevOnlyAllowPlaintextToRemoteCoordinator = true;
-
-        // Act
-        var refusal = new SiteOptionsValidator().Validate(null, refused);
-        var acceptance = new SiteOptionsValidator().Validate(null, allowed);
-
-        // Assert
-        Assert.Contains("DevOnlyAllowPlaintextToRemoteCoordinator=true", refusal.FailureMessage);
-        Assert.True(acceptance.Succeeded, acceptance.FailureMessage);
-    }
-
     public static TheoryData<string, Action<SiteOptions>> Broken => new()
     {
         { "Site:CoordinatorUrl", o => o.CoordinatorUrl = "http://coordinator.example:7400" },
