@@ -25,6 +25,7 @@ internal static class BenchRoundsReport
         var peakMb = peakKb / 1024.0;
         Line($"coordinator RSS: baseline {baselineMb:F0} MB, peak {peakMb:F0} MB, peak - baseline {peakMb - baselineMb:F0} MB = ",
              $"{(peakMb - baselineMb) / adapterMb:F1} x the adapter (target < 4 x {adapterMb:F1} MB, i.e. peak < {baselineMb + 4 * adapterMb:F0} MB)");
+        Console.WriteLine($"load average after: {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
         Line($"coordinator_cpu_ms_per_round={median.CoordinatorCpuMs:F0}");
         Line($"aggregation_tail_ms={median.TailMs:F0}");
         Line($"round_overhead_ms={median.WallMs:F0}");
