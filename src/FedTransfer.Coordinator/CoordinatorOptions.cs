@@ -17,11 +17,13 @@ public sealed class CoordinatorOptions
     /// <summary>
     /// Where the gRPC server listens (http:// = plaintext h2c, https:// = TLS, optionally with required client certificates).
     /// HTTP/2 windows are smaller than the gRPC layer's bulk-transfer defaults: with many sites uploading at once, each
-    /// window is memory the server may have to hold per site (1 MiB per stream, 2 MiB per connection by default).
+    /// window is memory the server may have to hold per site (1 MiB per stream, 2 MiB per connection by default). Likewise
+    /// each download may buffer at most 1 MiB of response (one chunk) ahead of the network, not the gRPC layer's 4 MiB.
     /// </summary>
     public GrpcListenerOptions Listener { get; set; } = new()
     {
         Url = "http://127.0.0.1:7070", InitialStreamWindowSize = 1024 * 1024, InitialConnectionWindowSize = 2 * 1024 * 1024,
+        MaxResponseBufferSize = 1024 * 1024,
     };
 
     /// <summary>Largest incoming gRPC message, in bytes. Chunks are at most 3 MiB, so the 4 MiB default always suffices.</summary>
@@ -59,6 +61,12 @@ public sealed class CoordinatorOptions
     /// flow control, so they cost at most a stream window each). Bounds memory when many sites finish together.
     /// </summary>
     public int MaxConcurrentUploads { get; set; } = 4;
+
+    /// <summary>
+    /// How many artifact downloads (FetchArtifact) stream at the same time; further ones wait without holding any data.
+    /// Each download in flight may hold up to <see cref="GrpcListenerOptions.MaxResponseBufferSize"/> of unsent chunks.
+    /// </summary>
+    public int MaxConcurrentDownloads { get; set; } = 8;
 
     /// <summary>
     /// Keep every site payload after its round (under updates/, one file per task) instead of deleting it once the round's

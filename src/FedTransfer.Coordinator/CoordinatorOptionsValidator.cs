@@ -23,6 +23,7 @@ internal sealed class CoordinatorOptionsValidator : IValidateOptions<Coordinator
         Check(o.MaxArtifactBytes > 0, $"MaxArtifactBytes must be positive, got {o.MaxArtifactBytes}");
         Check(o.MaxPullWaitMs is >= 0 and <= 60_000, $"MaxPullWaitMs must be between 0 and 60000, got {o.MaxPullWaitMs}");
         Check(o.MaxConcurrentUploads is >= 1 and <= 1024, $"MaxConcurrentUploads must be between 1 and 1024, got {o.MaxConcurrentUploads}");
+        Check(o.MaxConcurrentDownloads is >= 1 and <= 1024, $"MaxConcurrentDownloads must be between 1 and 1024, got {o.MaxConcurrentDownloads}");
         Check(o.SiteLivenessSeconds >= 5, $"SiteLivenessSeconds must be at least 5, got {o.SiteLivenessSeconds}");
         var certificates = o.Listener is { UseTls: true, RequireClientCertificate: true };
         Check(!(o.Listener is { UseTls: true, RequireClientCertificate: false } && (o.Listener!.ClientCaPath is { Length: > 0 } || o.Listener.ClientCa is not null)),

@@ -23,6 +23,7 @@ public class CoordinatorOptionsValidatorTests
     [InlineData("MaxReceiveMessageSizeBytes")]
     [InlineData("SiteLivenessSeconds")]
     [InlineData("MaxConcurrentUploads")]
+    [InlineData("MaxConcurrentDownloads")]
     public void BadValue_NamesTheSetting(string setting)
     {
         var errors = Errors(o =>
@@ -35,6 +36,7 @@ public class CoordinatorOptionsValidatorTests
                 case "MaxReceiveMessageSizeBytes": o.MaxReceiveMessageSizeBytes = 1024; break;
                 case "SiteLivenessSeconds": o.SiteLivenessSeconds = 1; break;
                 case "MaxConcurrentUploads": o.MaxConcurrentUploads = 0; break;
+                case "MaxConcurrentDownloads": o.MaxConcurrentDownloads = 0; break;
             }
         });
 

@@ -18,6 +18,8 @@ namespace FedTransfer.Cli.Commands;
 /// </summary>
 internal static class BenchRoundsCommand
 {
+    private const string CoordinatorEnvironmentPrefix = "BENCH_COORDINATOR_";
+
     public static Command Create()
     {
         var sites = new Option<int>("--sites") { Description = "Simulated sites", DefaultValueFactory = _ => 50 };
@@ -44,11 +46,12 @@ internal static class BenchRoundsCommand
             var adapter = Adapter(parameters, seed: 1);
             var adapterBytes = SafeTensors.Serialize(adapter);
             var federation = await CreateFederationAsync(channel, adapterBytes, ct);
+            var timeline = new RoundTimeline();
             var simulated = new List<SimulatedSite>();
             for (var i = 0; i < siteCount; i++)
-                simulated.Add(await SimulatedSite.JoinAsync(channel, $"sim-{i:000}", 100 + 7 * i, SafeTensors.Serialize(Adapter(parameters, seed: 1000 + i, scale: 0.01f)), fetch, ct));
+                simulated.Add(await SimulatedSite.JoinAsync(channel, $"sim-{i:000}", 100 + 7 * i, SafeTensors.Serialize(Adapter(parameters, seed: 1000 + i, scale: 0.01f)), fetch, timeline, ct));
             await Task.Delay(500, ct); // let the coordinator settle before taking its baseline
-            var baseline = ReadStatusKb(coordinator.Id, "VmRSS");
+            var baselineKb = ProcessStats.StatusKb(coordinator.Id, "VmRSS");
 
             var clock = Stopwatch.StartNew();
             var run = await channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
@@ -57,15 +60,17 @@ internal static class BenchRoundsCommand
                 HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 32, LearningRate = 0.01, Seed = 1 },
             }, new CallOptions { CancellationToken = ct });
             var workers = simulated.Select(s => Task.Run(() => s.WorkAsync(ct), ct)).ToArray();
-            var durations = new List<double>();
             RunEvent? last = null;
             await foreach (var e in channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = run.RunId }, new CallOptions { CancellationToken = ct }))
             {
-                if (e.EventCase == RunEvent.EventOneofCase.RoundCompleted) durations.Add(e.RoundCompleted.DurationMs);
+                if (e.EventCase == RunEvent.EventOneofCase.RoundStarted)
+                    timeline.Started(e.RoundStarted.Round, ProcessStats.CpuMs(coordinator.Id));
+                else if (e.EventCase == RunEvent.EventOneofCase.RoundCompleted)
+                    timeline.Completed(e.RoundCompleted.Round, e.RoundCompleted.DurationMs, ProcessStats.CpuMs(coordinator.Id));
                 last = e;
             }
             var wall = clock.Elapsed.TotalSeconds;
-            var peak = ReadStatusKb(coordinator.Id, "VmHWM");
+            var peakKb = ProcessStats.StatusKb(coordinator.Id, "VmHWM");
             await Task.WhenAll(workers);
             foreach (var s in simulated) s.Dispose();
             if (last?.EventCase != RunEvent.EventOneofCase.RunFinished)
@@ -73,18 +78,8 @@ internal static class BenchRoundsCommand
                 await Console.Error.WriteLineAsync($"bench-rounds: the run did not finish: {last}");
                 return 1;
             }
-
-            durations.Sort();
-            var median = durations[durations.Count / 2];
-            var mb = 1024.0 * 1024.0;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"{rounds} rounds x {siteCount} sites, adapter {parameters} float32 parameters ({adapterBytes.Length / mb:F1} MB), sites fetch the adapter each round: {fetch}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"round ms: min {durations[0]:F0}, median {median:F0}, p90 {durations[(int)(durations.Count * 0.9)]:F0}, max {durations[^1]:F0}; wall {wall:F1} s"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"coordinator RSS: baseline {baseline / 1024.0:F0} MB, peak {peak / 1024.0:F0} MB (target < baseline + 4 x {adapterBytes.Length / mb:F1} MB = {baseline / 1024.0 + 4 * adapterBytes.Length / mb:F0} MB)"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"round_overhead_ms={median:F0}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"coordinator_peak_mb={peak / 1024.0:F0}"));
+            BenchRoundsReport.Print(new BenchRoundsReport.Setup(rounds, siteCount, parameters, adapterBytes.Length, fetch),
+                timeline.Breakdown(), wall, baselineKb, peakKb);
             return 0;
         }
         finally
@@ -155,6 +150,12 @@ internal static class BenchRoundsCommand
             "--Coordinator:MaxPullWaitMs=1000", "--Coordinator:StopSitesWhenIdle=true", "--Logging:LogLevel:Default=Warning",
         })
             info.ArgumentList.Add(arg);
+        // BENCH_COORDINATOR_X=v sets X=v for the coordinator only (e.g. a GC setting), not for this process and its 50 sites.
+        foreach (System.Collections.DictionaryEntry variable in Environment.GetEnvironmentVariables())
+        {
+            if (variable.Key is string name && name.StartsWith(CoordinatorEnvironmentPrefix, StringComparison.Ordinal) && name.Length > CoordinatorEnvironmentPrefix.Length)
+                info.Environment[name[CoordinatorEnvironmentPrefix.Length..]] = variable.Value as string;
+        }
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the coordinator process");
     }
 
@@ -179,15 +180,5 @@ internal static class BenchRoundsCommand
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
         return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static long ReadStatusKb(int pid, string field)
-    {
-        foreach (var line in File.ReadLines($"/proc/{pid}/status"))
-        {
-            if (line.StartsWith(field + ":", StringComparison.Ordinal))
-                return long.Parse(line[(field.Length + 1)..].Trim().Split(' ')[0], CultureInfo.InvariantCulture);
-        }
-        throw new InvalidOperationException($"/proc/{pid}/status has no {field}");
     }
 }

@@ -15,9 +15,11 @@ internal sealed class SimulatedSite : IDisposable
     private readonly byte[] _delta;
     private readonly string _deltaSha;
     private readonly bool _fetch;
+    private readonly RoundTimeline _timeline;
 
-    private SimulatedSite(GrpcChannel channel, string session, long examples, byte[] delta, bool fetch)
+    private SimulatedSite(GrpcChannel channel, string session, long examples, byte[] delta, bool fetch, RoundTimeline timeline)
     {
+        _timeline = timeline;
         _channel = channel;
         _session = session;
         _examples = examples;
@@ -26,7 +28,7 @@ internal sealed class SimulatedSite : IDisposable
         _fetch = fetch;
     }
 
-    public static async Task<SimulatedSite> JoinAsync(GrpcChannel coordinator, string name, long examples, byte[] delta, bool fetch, CancellationToken ct)
+    public static async Task<SimulatedSite> JoinAsync(GrpcChannel coordinator, string name, long examples, byte[] delta, bool fetch, RoundTimeline timeline, CancellationToken ct)
     {
         var channel = GrpcChannel.Create(coordinator.Address);
         var joined = await channel.UnaryAsync(FederationService.Join, new JoinRequest
@@ -34,7 +36,7 @@ internal sealed class SimulatedSite : IDisposable
             DisplayName = name, SoftwareVersion = "bench", Device = new DeviceInfo { Device = "cpu" },
             ExampleCounts = new ExampleCounts { Train = examples, Validation = 10 },
         }, new CallOptions { CancellationToken = ct });
-        return new SimulatedSite(channel, joined.SessionId, examples, delta, fetch);
+        return new SimulatedSite(channel, joined.SessionId, examples, delta, fetch, timeline);
     }
 
     /// <summary>Serves tasks until the coordinator says stop.</summary>
@@ -50,8 +52,14 @@ internal sealed class SimulatedSite : IDisposable
                     return;
                 case PullTaskResponse.InstructionOneofCase.Train:
                     var task = answer.Train;
-                    if (_fetch) await FetchAsync(task.GlobalAdapter.Digest, ct);
+                    _timeline.TaskTaken(task.Round);
+                    if (_fetch)
+                    {
+                        await FetchAsync(task.GlobalAdapter.Digest, ct);
+                        _timeline.Fetched(task.Round);
+                    }
                     await _channel.ClientStreamingAsync(FederationService.PushResult, Result(task), new CallOptions { CancellationToken = ct });
+                    _timeline.Receipted(task.Round);
                     break;
                 case PullTaskResponse.InstructionOneofCase.Wait when answer.Wait.RetryAfterMs > 0:
                     await Task.Delay(answer.Wait.RetryAfterMs, ct);

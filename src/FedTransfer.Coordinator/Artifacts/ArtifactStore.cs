@@ -66,6 +66,17 @@ public sealed class ArtifactStore
         return await writer.CommitAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Stores what <paramref name="write"/> writes to the stream it is given, hashing on the way: the artifact is never
+    /// held whole in memory. Nothing is stored when <paramref name="write"/> throws.
+    /// </summary>
+    public async Task<ArtifactInfo> PutAsync(Func<Stream, CancellationToken, Task> write, CancellationToken cancellationToken = default)
+    {
+        await using var writer = BeginWrite();
+        await write(writer.AsStream(), cancellationToken).ConfigureAwait(false);
+        return await writer.CommitAsync(cancellationToken: cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Opens the artifact for reading, positioned at <paramref name="offset"/>.</summary>
     /// <exception cref="ArtifactNotFoundException">Not stored.</exception>
     /// <exception cref="ArgumentOutOfRangeException">Offset negative or beyond the end.</exception>

@@ -45,6 +45,21 @@ public sealed class ArtifactWriter : IAsyncDisposable
         Length += data.Length;
     }
 
+    /// <summary>Appends bytes synchronously (for serializers that write through a <see cref="Stream"/>).</summary>
+    /// <exception cref="ArtifactIntegrityException">The artifact would exceed its size limit.</exception>
+    public void Write(ReadOnlySpan<byte> data)
+    {
+        if (_done) throw new InvalidOperationException("the artifact writer is already committed or disposed");
+        if (Length + data.Length > _maxBytes)
+            throw new ArtifactIntegrityException($"artifact exceeds the limit of {_maxBytes} bytes");
+        _hash.AppendData(data);
+        _file.Write(data);
+        Length += data.Length;
+    }
+
+    /// <summary>This writer as a write-only stream; disposing the stream neither commits nor discards.</summary>
+    public Stream AsStream() => new ArtifactWriterStream(this);
+
     /// <summary>Writes all of <paramref name="source"/> from its current position.</summary>
     public async Task CopyFromAsync(Stream source, CancellationToken cancellationToken = default)
     {

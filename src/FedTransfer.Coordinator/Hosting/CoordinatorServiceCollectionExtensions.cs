@@ -59,6 +59,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<RunOrchestrator>();
         services.AddHostedService(sp => sp.GetRequiredService<RunOrchestrator>());
         services.AddSingleton<ReceiptNotary>();
+        services.AddSingleton(sp => new DownloadSlots(sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value.MaxConcurrentDownloads));
         services.AddSingleton<ResultIntake>();
         services.AddSingleton<FederationEndpoint>();
         services.AddSingleton<AdminEndpoint>();

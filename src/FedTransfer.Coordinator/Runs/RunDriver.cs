@@ -101,7 +101,8 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
             return false;
         }
         var metadata = new Dictionary<string, string> { ["fedtransfer.run"] = run.RunId, ["fedtransfer.round"] = round.ToString(System.Globalization.CultureInfo.InvariantCulture) };
-        var output = await deps.Artifacts.PutAsync(SafeTensors.Serialize(aggregate.NewGlobal!, metadata), cancellationToken).ConfigureAwait(false);
+        // Streamed into the store: building the file in memory first would cost one more adapter at the round's peak.
+        var output = await deps.Artifacts.PutAsync((stream, ct) => SafeTensors.WriteAsync(stream, aggregate.NewGlobal!, metadata, ct), cancellationToken).ConfigureAwait(false);
         var stateDigest = await StoreServerStateAsync(aggregate.ServerState, metadata, cancellationToken).ConfigureAwait(false);
         var metricsJson = ProtoMapping.MetricsJson(aggregate.Metrics);
         deps.Runs.CompleteTrainRound(run.RunId, round, output.Digest, output.SizeBytes, metricsJson, deps.NowMs, stateDigest);

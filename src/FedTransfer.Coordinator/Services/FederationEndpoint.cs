@@ -15,7 +15,7 @@ namespace FedTransfer.Coordinator;
 
 /// <summary>The site-facing fedtransfer.v1.Federation service (protos/fedtransfer/v1/federation.proto).</summary>
 internal sealed class FederationEndpoint(
-    SiteDirectory sites, TaskMailbox mailbox, ArtifactStore store, RunStore runs, ResultIntake intake,
+    SiteDirectory sites, TaskMailbox mailbox, ArtifactStore store, RunStore runs, ResultIntake intake, DownloadSlots downloads,
     CallerAuthorization callers, IOptions<CoordinatorOptions> options, ILogger<FederationEndpoint> log)
 {
     /// <summary>This coordinator's version, as sites see it.</summary>
@@ -86,6 +86,7 @@ internal sealed class FederationEndpoint(
     private Task FetchArtifactAsync(FetchArtifactRequest request, IServerStreamWriter<ArtifactChunk> writer, ServerCallContext context)
     {
         sites.RequireSession(request.SessionId, context);
-        return ArtifactStreaming.SendAsync(store, request, options.Value.DefaultChunkSizeBytes, writer, context.CancellationToken);
+        return downloads.RunAsync(() => ArtifactStreaming.SendAsync(store, request, options.Value.DefaultChunkSizeBytes, writer, context.CancellationToken),
+            context.CancellationToken);
     }
 }

@@ -29,6 +29,38 @@ public class ArtifactStoreTests
         Assert.Equal(bytes, await store.ReadAllVerifiedAsync(info.Digest));
     }
 
+    [Fact]
+    public async Task PutStreamed_StoresWhatTheWriterWrote()
+    {
+        using var temp = new TempDirectory();
+        var store = new ArtifactStore(temp.Path);
+        var bytes = Bytes(200_000);
+
+        var info = await store.PutAsync(async (stream, ct) =>
+        {
+            stream.Write(bytes.AsSpan(0, 1000));
+            await stream.WriteAsync(bytes.AsMemory(1000), ct);
+        });
+
+        Assert.Equal(Convert.ToHexStringLower(SHA256.HashData(bytes)), info.Digest);
+        Assert.Equal(bytes, await store.ReadAllVerifiedAsync(info.Digest));
+    }
+
+    [Fact]
+    public async Task PutStreamed_WriterThrows_LeavesNothingBehind()
+    {
+        using var temp = new TempDirectory();
+        var store = new ArtifactStore(temp.Path);
+
+        await Assert.ThrowsAsync<InvalidOperationException>(() => store.PutAsync(async (stream, ct) =>
+        {
+            await stream.WriteAsync(Bytes(5000), ct);
+            throw new InvalidOperationException("serializer failed");
+        }));
+
+        Assert.Empty(Directory.EnumerateFiles(store.Root, "*", SearchOption.AllDirectories));
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(1)]

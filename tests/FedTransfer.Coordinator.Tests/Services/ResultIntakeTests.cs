@@ -198,6 +198,55 @@ public sealed class ResultIntakeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task DigestMismatch_LeavesNoPayloadFileBehind()
+    {
+        var (_, tasks) = await StartRoundAsync(1, 1);
+        var payload = Tensors.Bytes(Tensors.Random(31, 0.1f));
+
+        await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, payload, declaredSha: new string('b', 64)));
+
+        var updates = Path.Combine(_temp.Path, "updates");
+        Assert.Empty(Directory.EnumerateFiles(updates, "*", SearchOption.AllDirectories));
+    }
+
+    [Fact]
+    public async Task Upload_IsSpooledToDiskChunkByChunk_NotBufferedWhole()
+    {
+        // Each chunk is sent only once the coordinator's spool file holds every chunk before the previous one: an intake
+        // that buffered the payload in memory (and wrote it at the end) never lets the upload finish.
+        // 1 MiB of payload in 128 KiB chunks (above the spool file's 64 KiB write buffer, so each chunk reaches the file
+        // when written). Its tensor is not in the trainable set: spooling happens before validation, which then rejects it.
+        var (_, tasks) = await StartRoundAsync(1, 1);
+        var payload = Tensors.Bytes(Tensors.Random(32, 0.1f, [("big", DType.Float32, [256, 1024])]));
+        const int chunk = 128 * 1024;
+        var spool = Path.Combine(_temp.Path, "updates", "tmp");
+        var spooledBeforeChunk = new List<long>();
+
+        var receipt = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, payload, null, chunk, null, async index =>
+        {
+            if (index >= 2) await WaitForSpoolAsync(spool, (index - 1L) * chunk);
+            spooledBeforeChunk.Add(SpoolLength(spool));
+        });
+
+        Assert.Equal(ResultOutcome.Rejected, receipt.Outcome);
+        Assert.True(payload.Length > 4 * chunk, "the payload must span several chunks for this test to mean anything");
+        Assert.All(spooledBeforeChunk.Skip(2).Select((length, i) => (length, i: i + 2)), s => Assert.True(s.length >= (s.i - 1L) * chunk));
+        Assert.Empty(Directory.EnumerateFiles(spool));
+    }
+
+    private static long SpoolLength(string spool) => Directory.EnumerateFiles(spool, "*.partial").Sum(f => new FileInfo(f).Length);
+
+    private static async Task WaitForSpoolAsync(string spool, long bytes)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(20);
+        while (SpoolLength(spool) < bytes)
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"the spool file never reached {bytes} bytes while the upload was in progress");
+            await Task.Delay(5);
+        }
+    }
+
+    [Fact]
     public async Task ProtocolErrors_GetClearStatuses()
     {
         var (_, tasks) = await StartRoundAsync(2, 2);

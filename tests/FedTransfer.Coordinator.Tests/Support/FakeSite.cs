@@ -81,6 +81,12 @@ internal sealed class FakeSite : IDisposable
 
     public Task<Receipt> PushAsync(string taskId, int round, long examples, byte[]? payload, IReadOnlyDictionary<string, double>? metrics = null,
         int chunkSize = 64 * 1024, string? declaredSha = null, UpdateEncoding encoding = UpdateEncoding.Float32,
+        DeclineReason declined = DeclineReason.Unspecified) =>
+        PushAsync(taskId, round, examples, payload, metrics, chunkSize, declaredSha, beforeChunk: null, encoding, declined);
+
+    /// <summary>Like the other overload; <paramref name="beforeChunk"/> (given the chunk's index) is awaited before each chunk is sent.</summary>
+    public Task<Receipt> PushAsync(string taskId, int round, long examples, byte[]? payload, IReadOnlyDictionary<string, double>? metrics,
+        int chunkSize, string? declaredSha, Func<int, Task>? beforeChunk, UpdateEncoding encoding = UpdateEncoding.Float32,
         DeclineReason declined = DeclineReason.Unspecified)
     {
         var header = new ResultHeader
@@ -92,14 +98,18 @@ internal sealed class FakeSite : IDisposable
             PayloadSha256 = payload is null ? "" : declaredSha ?? Convert.ToHexStringLower(SHA256.HashData(payload)),
         };
         foreach (var (k, v) in metrics ?? new Dictionary<string, double>()) header.Metrics[k] = v;
-        return _channel.ClientStreamingAsync(FederationService.PushResult, Messages(header, payload, chunkSize));
+        return _channel.ClientStreamingAsync(FederationService.PushResult, Messages(header, payload, chunkSize, beforeChunk));
     }
 
-    private static async IAsyncEnumerable<PushResultRequest> Messages(ResultHeader header, byte[]? payload, int chunkSize, [EnumeratorCancellation] CancellationToken ct = default)
+    private static async IAsyncEnumerable<PushResultRequest> Messages(ResultHeader header, byte[]? payload, int chunkSize, Func<int, Task>? beforeChunk,
+        [EnumeratorCancellation] CancellationToken ct = default)
     {
         yield return new PushResultRequest { Header = header };
-        for (var offset = 0; payload is not null && offset < payload.Length; offset += chunkSize)
+        for (var (offset, index) = (0, 0); payload is not null && offset < payload.Length; offset += chunkSize, index++)
+        {
+            if (beforeChunk is not null) await beforeChunk(index);
             yield return new PushResultRequest { Chunk = ByteString.CopyFrom(payload, offset, Math.Min(chunkSize, payload.Length - offset)) };
+        }
         await Task.CompletedTask;
     }
 
