@@ -16,7 +16,9 @@ internal static class FederationCreateCommand
     public static Command Create()
     {
         var backbone = new Option<string>("--backbone") { Description = "Folder with backbone.safetensors + backbone.json (from `fedtransfer pretrain`).", DefaultValueFactory = _ => "data/backbone" };
-        var adapter = new Option<string>("--adapter") { Description = "Adapter spec, e.g. lora:r=8,alpha=16,targets=attn.qkv or bottleneck:reduction=16.", DefaultValueFactory = _ => "lora:r=8,alpha=16,targets=attn.qkv|attn.proj" };
+        var adapter = new Option<string>("--adapter") { Description = "Adapter spec, e.g. lora:r=8,alpha=16,targets=attn.qkv or bottleneck:reduction=16. LoRA aggregation: " +
+                          "agg=naive (default: A and B averaged separately, inexact), agg=frozen-a[,a_seed=N] (A drawn from a shared seed and frozen; " +
+                          "only B trained and sent: exact, half the LoRA uplink), agg=exact (mean of B·A re-factorised by truncated SVD; FedAvg-family strategies only).", DefaultValueFactory = _ => "lora:r=8,alpha=16,targets=attn.qkv|attn.proj" };
         var task = new Option<string>("--task") { Description = "Task spec, e.g. classify:classes=5.", DefaultValueFactory = _ => "classify:classes=5" };
         var name = new Option<string>("--name") { Description = "Federation name shown to the team.", DefaultValueFactory = _ => "federation" };
         var seed = new Option<long>("--seed") { Description = "Seed of the initial adapter and head.", DefaultValueFactory = _ => 1 };

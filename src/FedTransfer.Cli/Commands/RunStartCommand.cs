@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Updates;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;
@@ -23,9 +24,16 @@ internal static class RunStartCommand
         var lr = new Option<double>("--lr") { Description = "Local learning rate.", DefaultValueFactory = _ => 3e-3 };
         var mu = new Option<double>("--fedprox-mu") { Description = "FedProx proximal coefficient (0 = off).", DefaultValueFactory = _ => 0.0 };
         var seed = new Option<long>("--seed") { Description = "Run seed (per-site seeds derive from it).", DefaultValueFactory = _ => 1 };
+        var encoding = new Option<string>("--update-encoding")
+        {
+            Description = "How sites encode their deltas: float32 (lossless), float16 or bfloat16 (half the bytes), int8 (per-tensor affine " +
+                          "8-bit, a quarter; error at most scale/2 per element). The coordinator decodes before aggregating. " +
+                          "LoRA aggregation (naive|frozen-a|exact) is chosen in the federation's adapter spec, e.g. --adapter lora:r=8,agg=exact.",
+            DefaultValueFactory = _ => "float32",
+        };
 
         var command = new Command("start", "Start a run of federated rounds.");
-        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed })
+        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding })
             command.Options.Add(o);
         CoordinatorConnection.AddOptions(command);
 
@@ -40,6 +48,7 @@ internal static class RunStartCommand
                 MinSites = result.GetValue(minSites),
                 RoundTimeoutSeconds = result.GetValue(timeout),
                 EvalEvery = result.GetValue(evalEvery),
+                UpdateEncoding = (UpdateEncoding)(int)DeltaEncodings.Parse(result.GetValue(encoding)),
                 HyperParameters = new HyperParameters
                 {
                     Epochs = result.GetValue(epochs),
@@ -58,7 +67,8 @@ internal static class RunStartCommand
             }
             using var admin = AdminClient.Connect(CoordinatorConnection.From(result));
             var run = await admin.StartRunAsync(request, ct);
-            AnsiConsole.MarkupLine($"Run [bold]{run.RunId}[/] started: {run.Rounds} rounds of {Markup.Escape(request.Strategy)}. Watch it with `fedtransfer watch --run {run.RunId}`.");
+            AnsiConsole.MarkupLine($"Run [bold]{run.RunId}[/] started: {run.Rounds} rounds of {Markup.Escape(request.Strategy)}, " +
+                                   $"{DeltaEncodings.Parse(result.GetValue(encoding)).ToText()} updates. Watch it with `fedtransfer watch --run {run.RunId}`.");
             return 0;
         }, ct));
         return command;

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Updates;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;
@@ -23,6 +24,9 @@ internal static class StatusCommand
         return command;
     }
 
+    private static string EncodingText(UpdateEncoding encoding) =>
+        DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
+
     private static void Render(StatusResponse status)
     {
         AnsiConsole.MarkupLine($"Coordinator {Markup.Escape(status.CoordinatorVersion)}");
@@ -39,10 +43,11 @@ internal static class StatusCommand
                 Markup.Escape(f.TaskSpec), (f.Trainable?.ParameterCount ?? 0).ToString("N0"));
         AnsiConsole.Write(federations);
 
-        var runs = new Table().Title("Runs").AddColumns("run", "federation", "state", "rounds", "adapter", "why failed");
+        var runs = new Table().Title("Runs").AddColumns("run", "federation", "state", "rounds", "strategy", "encoding", "adapter", "why failed");
         foreach (var r in status.Runs)
             runs.AddRow(Markup.Escape(r.RunId), Markup.Escape(r.FederationId), Format.RunState(r.State),
-                $"{r.CompletedRounds}/{r.Rounds}", Format.ShortDigest(r.CurrentAdapter?.Digest), Markup.Escape(r.FailureReason));
+                $"{r.CompletedRounds}/{r.Rounds}", Markup.Escape(r.Settings?.Strategy ?? ""), EncodingText(r.Settings?.UpdateEncoding ?? UpdateEncoding.Float32),
+                Format.ShortDigest(r.CurrentAdapter?.Digest), Markup.Escape(r.FailureReason));
         AnsiConsole.Write(runs);
     }
 }

@@ -28,14 +28,23 @@ internal static class RunWatchView
     /// <summary>One row per completed round; also used by the demo to print the table as rounds finish.</summary>
     public static Table RoundsTable(IEnumerable<RoundSummary> rounds)
     {
+        var list = rounds.ToList();
+        // Runs with agg=exact report how much of the mean LoRA product the rank-r re-factorisation discarded.
+        var exact = list.Any(r => r.Metrics.ContainsKey(TruncationErrorMetric));
         var table = new Table().Title("Rounds").AddColumns("round", "kind", "sites ok", "rejected", "late",
             "train loss", "val loss", "val acc", "bytes up", "bytes down", "seconds");
-        foreach (var r in rounds)
-            table.AddRow(r.Round.ToString(), r.Kind, r.Accepted.ToString(), r.Rejected.ToString(), r.Late.ToString(),
+        if (exact) table.AddColumn("lora trunc err");
+        foreach (var r in list)
+        {
+            string[] cells = [r.Round.ToString(), r.Kind, r.Accepted.ToString(), r.Rejected.ToString(), r.Late.ToString(),
                 Format.Metric(r.Metrics, "train_loss"), Format.Metric(r.Metrics, "val_loss"), Format.Metric(r.Metrics, "val_accuracy"),
-                Format.Bytes(r.BytesIn), Format.Bytes(r.BytesOut), (r.DurationMs / 1000).ToString("F1"));
+                Format.Bytes(r.BytesIn), Format.Bytes(r.BytesOut), (r.DurationMs / 1000).ToString("F1")];
+            table.AddRow(exact ? [.. cells, Format.Metric(r.Metrics, TruncationErrorMetric)] : cells);
+        }
         return table;
     }
+
+    private const string TruncationErrorMetric = FedTransfer.Federation.Strategies.ExactLoraStrategy.TruncationErrorMetric;
 
     private static string StateMarkup(string state) => state switch
     {

@@ -22,9 +22,9 @@ internal sealed class RunContext
         RunId = runId;
         Federation = federation;
         Settings = settings;
-        Strategy = settings.CreateStrategy();
+        Strategy = settings.CreateStrategy(federation.AdapterSpec);
         Trainable = trainable;
-        Validator = new UpdateValidator(trainable);
+        Validator = new UpdateValidator(trainable, settings.Encoding);
         Backbone = backbone;
         TrainableProto = ProtoMapping.ToMessage(trainable);
     }
@@ -37,6 +37,13 @@ internal sealed class RunContext
     public UpdateValidator Validator { get; }
     public ArtifactRef Backbone { get; }
     public TrainableSetMessage TrainableProto { get; }
+
+    /// <summary>
+    /// Opens a stored update for aggregation, decoded from the run's update encoding to the trainable set's dtypes: strategies
+    /// only ever see as-trained tensors.
+    /// </summary>
+    public Func<Stream> Decoded(Func<Stream> openStored, string source) =>
+        () => DeltaCodec.OpenDecoded(openStored(), Settings.Encoding, Trainable, source);
 
     /// <summary>The round accepting results now, or null between rounds.</summary>
     public ActiveRound? Active

@@ -94,7 +94,8 @@ internal sealed partial class RunDriver
     }
 
     private SiteTrainResult StoredResult(UpdateRow update) =>
-        new(update.SiteId, update.Examples, ProtoMapping.ParseMetrics(update.MetricsJson), () => deps.Updates.OpenRead(update.TaskId));
+        new(update.SiteId, update.Examples, ProtoMapping.ParseMetrics(update.MetricsJson),
+            run.Decoded(() => deps.Updates.OpenRead(update.TaskId), $"update of task {update.TaskId}"));
 
     /// <summary>Drops the payloads a closed round no longer needs.</summary>
     private void DeletePayloads(IReadOnlyList<TaskRow> tasks)

@@ -1,5 +1,6 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Strategies;
+using FedTransfer.Federation.Updates;
 
 namespace FedTransfer.Coordinator.Runs;
 
@@ -12,7 +13,8 @@ internal sealed record RunSettings(
     int MinSites,
     TimeSpan RoundTimeout,
     int EvalEvery,
-    TrainConfig Train)
+    TrainConfig Train,
+    DeltaEncoding Encoding = DeltaEncoding.Float32)
 {
     /// <summary>The sampling part, as the strategy wants it.</summary>
     public RoundSettings Round => new(Fraction, MinSites, Train);
@@ -35,10 +37,12 @@ internal sealed record RunSettings(
         Require(h.BatchSize >= 1, $"hyper_parameters.batch_size must be at least 1, got {h.BatchSize}");
         Require(h.LearningRate > 0 && double.IsFinite(h.LearningRate), $"hyper_parameters.learning_rate must be a positive number, got {h.LearningRate}");
         Require(h.FedproxMu >= 0 && double.IsFinite(h.FedproxMu), $"hyper_parameters.fedprox_mu must be 0 or positive, got {h.FedproxMu}");
+        var encoding = (DeltaEncoding)(int)r.UpdateEncoding;
+        Require(DeltaEncodings.IsDefined(encoding), $"update_encoding {(int)r.UpdateEncoding} is unknown; use one of {string.Join(", ", DeltaEncodings.Names)}");
         var strategy = StrategyRegistry.Create(r.Strategy, r.StrategySettings); // throws on unknown names or settings
         return new RunSettings(r.Rounds, strategy.Name, new Dictionary<string, string>(r.StrategySettings), fraction, r.MinSites,
             TimeSpan.FromSeconds(r.RoundTimeoutSeconds), r.EvalEvery,
-            new TrainConfig(h.Epochs, h.BatchSize, h.LearningRate, h.FedproxMu, h.Seed));
+            new TrainConfig(h.Epochs, h.BatchSize, h.LearningRate, h.FedproxMu, h.Seed), encoding);
     }
 
     /// <summary>The normalised request to store (defaults filled in), so a restarted coordinator reads the same settings.</summary>
@@ -53,6 +57,7 @@ internal sealed record RunSettings(
             MinSites = MinSites,
             RoundTimeoutSeconds = (int)RoundTimeout.TotalSeconds,
             EvalEvery = EvalEvery,
+            UpdateEncoding = (UpdateEncoding)(int)Encoding,
             HyperParameters = new HyperParameters
             {
                 Epochs = Train.Epochs, BatchSize = Train.BatchSize, LearningRate = Train.LearningRate, FedproxMu = Train.FedProxMu, Seed = Train.Seed,
@@ -64,6 +69,13 @@ internal sealed record RunSettings(
 
     /// <summary>Creates the strategy these settings name.</summary>
     public IStrategy CreateStrategy() => StrategyRegistry.Create(Strategy, StrategySettings);
+
+    /// <summary>
+    /// The strategy a run of a federation with <paramref name="adapterSpec"/> uses: wrapped for exact LoRA aggregation when the
+    /// spec says agg=exact (see <see cref="ExactLoraStrategy"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">agg=exact with a strategy outside the FedAvg family; the message says what to use instead.</exception>
+    public IStrategy CreateStrategy(string adapterSpec) => ExactLoraStrategy.For(CreateStrategy(), adapterSpec);
 
     private static void Require(bool ok, string message)
     {

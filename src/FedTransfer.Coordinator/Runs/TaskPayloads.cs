@@ -36,6 +36,7 @@ internal static class TaskPayloads
                     Epochs = config.Epochs, BatchSize = config.BatchSize, LearningRate = config.LearningRate, FedproxMu = config.FedProxMu, Seed = config.Seed,
                 },
                 Trainable = run.TrainableProto,
+                UpdateEncoding = (UpdateEncoding)(int)run.Settings.Encoding,
                 DeadlineUnixMs = deadline.ToUnixTimeMilliseconds(),
             },
         };

@@ -40,6 +40,7 @@ internal sealed partial class AdminEndpoint
         try
         {
             settings = RunSettings.Parse(request);
+            settings.CreateStrategy(federation.AdapterSpec); // refuses agg=exact with a robust strategy before the run exists
         }
         catch (ArgumentException e)
         {

@@ -137,9 +137,9 @@ internal sealed class ResultIntake(
     {
         var run = registry.Get(task.RunId);
         var metrics = new Dictionary<string, double>(header.Metrics);
-        var check = Check(run, task, header.ExampleCount, metrics, payload);
+        var check = Check(run, task, header, metrics, payload);
         var trainResult = task.Kind == RowValues.Train && payload is not null
-            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, () => payloads.OpenRead(task.TaskId))
+            ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, run.Decoded(() => payloads.OpenRead(task.TaskId), $"update of task {task.TaskId}"))
             : (Func<SiteTrainResult>?)null;
         var row = new UpdateRow(task.TaskId, task.RunId, task.Round, task.Kind, task.SiteId, payload?.Digest ?? "", payload?.SizeBytes ?? 0,
             header.ExampleCount, ProtoMapping.MetricsJson(metrics), "", "", clock.GetUtcNow().ToUnixTimeMilliseconds());
@@ -159,15 +159,22 @@ internal sealed class ResultIntake(
             : tasks.InsertUpdate(row with { Outcome = RowValues.Rejected, Reason = check.Reason! });
     }
 
-    private UpdateCheck Check(RunContext run, TaskRow task, long examples, IReadOnlyDictionary<string, double> metrics, ArtifactInfo? payload)
+    private UpdateCheck Check(RunContext run, TaskRow task, ResultHeader header, IReadOnlyDictionary<string, double> metrics, ArtifactInfo? payload)
     {
+        var examples = header.ExampleCount;
         var check = UpdateValidator.CheckExampleCount(examples);
         if (!check.IsValid) return check;
         check = CheckMetrics(metrics);
         if (!check.IsValid || task.Kind != RowValues.Train) return check;
+        var encoding = (DeltaEncoding)(int)header.UpdateEncoding;
+        if (encoding != run.Settings.Encoding)
+            return UpdateCheck.Reject($"the result declares update encoding {Describe(header.UpdateEncoding)} but run {run.RunId} uses {run.Settings.Encoding.ToText()}");
         using var stream = payloads.OpenRead(task.TaskId);
         return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
     }
+
+    private static string Describe(UpdateEncoding encoding) =>
+        DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
 
     private static UpdateCheck CheckMetrics(IReadOnlyDictionary<string, double> metrics)
     {

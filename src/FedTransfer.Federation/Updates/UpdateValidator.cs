@@ -5,15 +5,31 @@ namespace FedTransfer.Federation.Updates;
 
 /// <summary>
 /// Checks a site update before it may touch the global adapter: a positive example count, exactly the trainable set's
-/// tensor names, dtypes and shapes, and only finite values. Every rejection is one line saying what and which tensor.
+/// tensor names and shapes in the dtype the run's <see cref="DeltaEncoding"/> puts on the wire (and nothing else), only
+/// finite values, and for int8 exactly the scale / zero point metadata of every tensor. Every rejection is one line saying
+/// what and which tensor.
 /// </summary>
 public sealed class UpdateValidator
 {
     private readonly SafeTensorsSchema _schema;
+    private readonly DeltaEncoding _encoding;
 
-    /// <summary>Creates a validator for updates of <paramref name="trainable"/>.</summary>
-    public UpdateValidator(TrainableSet trainable) =>
-        _schema = new SafeTensorsSchema(trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)));
+    /// <summary>Creates a validator for float32 (as-trained) updates of <paramref name="trainable"/>.</summary>
+    public UpdateValidator(TrainableSet trainable)
+        : this(trainable, DeltaEncoding.Float32)
+    {
+    }
+
+    /// <summary>Creates a validator for updates of <paramref name="trainable"/> encoded as <paramref name="encoding"/>.</summary>
+    public UpdateValidator(TrainableSet trainable, DeltaEncoding encoding)
+    {
+        if (!DeltaEncodings.IsDefined(encoding)) throw new ArgumentOutOfRangeException(nameof(encoding), encoding, $"unknown update encoding {(int)encoding}");
+        _encoding = encoding;
+        _schema = new SafeTensorsSchema(trainable.Tensors.Select(t => new TensorSpec(t.Name, encoding.WireDType(t.DType), t.Shape)));
+    }
+
+    /// <summary>The encoding this validator accepts.</summary>
+    public DeltaEncoding Encoding => _encoding;
 
     /// <summary>The aggregation weight must be a positive number of examples.</summary>
     public static UpdateCheck CheckExampleCount(long exampleCount) => exampleCount > 0
@@ -33,9 +49,21 @@ public sealed class UpdateValidator
         return UpdateCheck.Reject(shown + more, violations[0].TensorName);
     }
 
-    /// <summary>Every value of one tensor must be finite.</summary>
+    /// <summary>
+    /// The int8 encoding needs exactly its scale and zero point keys for every tensor; the float encodings ignore metadata here
+    /// (the site's egress rules refuse free-text metadata before it leaves).
+    /// </summary>
+    public UpdateCheck CheckMetadata(IReadOnlyDictionary<string, string> metadata, IEnumerable<string> tensors)
+    {
+        if (_encoding != DeltaEncoding.AffineInt8) return UpdateCheck.Valid;
+        var (_, error) = AffineInt8.ReadMetadata(metadata, tensors);
+        return error is null ? UpdateCheck.Valid : UpdateCheck.Reject(error);
+    }
+
+    /// <summary>Every value of one tensor must be finite (quantised integers always are).</summary>
     public static UpdateCheck CheckFinite(string name, DType dtype, ReadOnlySpan<byte> data)
     {
+        if (!dtype.IsFloatingPoint()) return UpdateCheck.Valid;
         var index = FloatCodec.FirstNonFinite(data, dtype, out var isNaN);
         if (index < 0) return UpdateCheck.Valid;
         var what = isNaN ? "NaN" : (FloatCodec.Decode(data, dtype, index) > 0 ? "+Infinity" : "-Infinity");
@@ -46,11 +74,13 @@ public sealed class UpdateValidator
     /// Validates an update held as records (in memory). Records from <see cref="SafeTensors.Read(byte[], string?)"/>
     /// are already well-formed safetensors.
     /// </summary>
-    public UpdateCheck Validate(IReadOnlyList<TensorRecord> tensors, long exampleCount)
+    public UpdateCheck Validate(IReadOnlyList<TensorRecord> tensors, long exampleCount, IReadOnlyDictionary<string, string>? metadata = null)
     {
         var check = CheckExampleCount(exampleCount);
         if (!check.IsValid) return check;
         check = CheckStructure(tensors.Select(TensorSpec.Of));
+        if (!check.IsValid) return check;
+        check = CheckMetadata(metadata ?? new Dictionary<string, string>(), tensors.Select(t => t.Name));
         if (!check.IsValid) return check;
         foreach (var t in tensors)
         {
@@ -72,6 +102,8 @@ public sealed class UpdateValidator
         {
             var header = SafeTensors.ReadHeader(payload, fileName);
             check = CheckStructure(header.Tensors);
+            if (!check.IsValid) return check;
+            check = CheckMetadata(header.Metadata, header.Tensors.Select(t => t.Name));
             if (!check.IsValid) return check;
             var verdict = UpdateCheck.Valid;
             TensorStreamReader.ForEach(payload, header, (entry, data) =>

@@ -184,7 +184,8 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     {
         try
         {
-            return new TaskGrant(task.TaskId, true, task.Round, EgressRules.ToTrainableSet(task.Trainable), Digests(task.Backbone, task.GlobalAdapter));
+            return new TaskGrant(task.TaskId, true, task.Round, EgressRules.ToTrainableSet(task.Trainable), Digests(task.Backbone, task.GlobalAdapter),
+                EgressRules.ToEncoding(task.UpdateEncoding));
         }
         catch (FormatException e)
         {

@@ -60,7 +60,7 @@ internal static class EgressRules
         if (h.Round != grant.Round) return $"round {h.Round} differs from the task's round {grant.Round}";
         if (h.ExampleCount <= 0) return $"example count must be positive, got {h.ExampleCount}";
         if (CheckMetrics(h, grant.IsTrain ? TrainMetrics : EvaluateMetrics) is { } metrics) return metrics;
-        return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!) : CheckNoPayload(h, payload);
+        return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!, grant.Encoding) : CheckNoPayload(h, payload);
     }
 
     private static string? CheckMetrics(ResultHeader h, IReadOnlySet<string> allowed)
@@ -79,9 +79,10 @@ internal static class EgressRules
             ? "an evaluate result carries metrics only: payload encoding NONE and no payload bytes"
             : null;
 
-    private static string? CheckDelta(ResultHeader h, ReadOnlyMemory<byte> payload, TrainableSet trainable)
+    private static string? CheckDelta(ResultHeader h, ReadOnlyMemory<byte> payload, TrainableSet trainable, DeltaEncoding encoding)
     {
         if (h.PayloadEncoding != PayloadEncoding.Safetensors) return $"a train result must be SAFETENSORS, not {h.PayloadEncoding}";
+        if ((int)h.UpdateEncoding != (int)encoding) return $"update encoding {h.UpdateEncoding} differs from the task's {encoding.ToText()}";
         SafeTensorsFile file;
         try
         {
@@ -91,9 +92,11 @@ internal static class EgressRules
         {
             return $"the payload is not valid safetensors: {e.Message}";
         }
-        // Metadata is free text: it could carry anything, so a delta leaves with tensors alone.
-        if (file.Metadata.Count > 0) return $"the payload carries metadata ({string.Join(", ", file.Metadata.Keys.Take(3).Select(Shorten))}); a delta may hold tensors only";
-        var verdict = new UpdateValidator(trainable).Validate(file.Tensors, h.ExampleCount);
+        // Metadata is free text: it could carry anything, so a delta leaves with tensors alone, except for exactly the numeric
+        // scale / zero point keys of the int8 encoding (the validator refuses any other key and any non-numeric value).
+        if (file.Metadata.Count > 0 && encoding != DeltaEncoding.AffineInt8)
+            return $"the payload carries metadata ({string.Join(", ", file.Metadata.Keys.Take(3).Select(Shorten))}); a delta may hold tensors only";
+        var verdict = new UpdateValidator(trainable, encoding).Validate(file.Tensors, h.ExampleCount, file.Metadata);
         return verdict.IsValid ? null : verdict.Reason;
     }
 
@@ -110,6 +113,11 @@ internal static class EgressRules
             throw new FormatException($"the task's trainable set is invalid: {e.Message}", e);
         }
     }
+
+    /// <summary>The task's update encoding; throws <see cref="FormatException"/> for one this site does not know.</summary>
+    public static DeltaEncoding ToEncoding(UpdateEncoding encoding) => DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding)
+        ? (DeltaEncoding)(int)encoding
+        : throw new FormatException($"the task asks for update encoding {(int)encoding}, which this site version does not know; upgrade the site");
 
     public static DType ToDType(TensorDType dtype, string name) => dtype switch
     {

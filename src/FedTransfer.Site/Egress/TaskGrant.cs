@@ -11,4 +11,6 @@ namespace FedTransfer.Site.Egress;
 /// <param name="Round">The task's round; a result must carry the same.</param>
 /// <param name="Trainable">For train tasks, the exact tensors the delta must hold.</param>
 /// <param name="Digests">Artifacts the task names (backbone, global adapter): the only digests the site may fetch for it.</param>
-internal sealed record TaskGrant(string TaskId, bool IsTrain, int Round, TrainableSet? Trainable, IReadOnlySet<string> Digests);
+/// <param name="Encoding">For train tasks, how the delta must be encoded (dtypes on the wire; int8 adds its metadata keys).</param>
+internal sealed record TaskGrant(string TaskId, bool IsTrain, int Round, TrainableSet? Trainable, IReadOnlySet<string> Digests,
+    DeltaEncoding Encoding = DeltaEncoding.Float32);

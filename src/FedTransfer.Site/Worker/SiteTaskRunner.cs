@@ -1,4 +1,5 @@
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Results;
@@ -37,6 +38,7 @@ internal sealed class SiteTaskRunner
         GuardAsync(task.TaskId, task.Round, "train", ct, async () =>
         {
             var trainable = EgressRules.ToTrainableSet(task.Trainable);
+            var encoding = EgressRules.ToEncoding(task.UpdateEncoding);
             var backbone = await _cache.GetAsync(task.Backbone, ct).ConfigureAwait(false);
             var adapter = await _cache.GetAsync(task.GlobalAdapter, ct).ConfigureAwait(false);
             var hp = task.HyperParameters ?? new HyperParameters();
@@ -48,9 +50,10 @@ internal sealed class SiteTaskRunner
             var header = new ResultHeader
             {
                 TaskId = task.TaskId, Round = task.Round, ExampleCount = result.ExampleCount, PayloadEncoding = PayloadEncoding.Safetensors,
+                UpdateEncoding = task.UpdateEncoding,
             };
             foreach (var (name, value) in result.Metrics) header.Metrics[name] = value;
-            await PushAsync(header, SafeTensors.Serialize(result.Delta), rejoin, ct).ConfigureAwait(false);
+            await PushAsync(header, DeltaCodec.Encode(result.Delta, encoding).Serialize(), rejoin, ct).ConfigureAwait(false);
         });
 
     /// <summary>Evaluates the global adapter on the validation split and pushes the metrics.</summary>

@@ -52,8 +52,12 @@ public static class AdapterAttach
         if (found.Count == 0)
             throw new ArgumentException($"LoRA targets '{string.Join('|', spec.Targets)}' match no Linear layer; Linear layers are: " +
                 (linears.Count == 0 ? "(none)" : string.Join(", ", linears.Take(12)) + (linears.Count > 12 ? ", ..." : "")));
-        foreach (var (parent, childName, _, layer) in found)
-            parent.ReplaceModule(childName, new LoraLinear(layer, spec.Rank, spec.Alpha, spec.Dropout));
+        foreach (var (parent, childName, path, layer) in found)
+        {
+            var lora = new LoraLinear(layer, spec.Rank, spec.Alpha, spec.Dropout);
+            if (spec.FreezesA) lora.FreezeA(FrozenLoraInit.Values(spec.ASeed, path, spec.Rank, lora.InFeatures));
+            parent.ReplaceModule(childName, lora);
+        }
         return found.Select(f => f.Path).ToList();
     }
 
@@ -74,7 +78,7 @@ public static class AdapterAttach
         return paths;
     }
 
-    /// <summary>Makes only LoRA factors, bottleneck adapters and classification heads trainable.</summary>
+    /// <summary>Makes only LoRA factors (B alone where A is frozen), bottleneck adapters and classification heads trainable.</summary>
     public static void FreezeBackbone(Module model)
     {
         model.SetRequiresGrad(false);
@@ -83,7 +87,7 @@ public static class AdapterAttach
             switch (module)
             {
                 case LoraLinear lora:
-                    lora.LoraA.RequiresGrad = true;
+                    lora.LoraA.RequiresGrad = lora.TrainsA;
                     lora.LoraB.RequiresGrad = true;
                     break;
                 case BottleneckAdapter or ClassificationHead:

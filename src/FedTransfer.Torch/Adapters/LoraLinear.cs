@@ -59,6 +59,24 @@ public sealed class LoraLinear : Module
     /// <summary>Up-projection B [out, r].</summary>
     public Tensor LoraB => Parameter("lora_b");
 
+    /// <summary>False once <see cref="FreezeA"/> fixed A: only B is trained (FFA-LoRA).</summary>
+    public bool TrainsA { get; private set; } = true;
+
+    /// <summary>
+    /// Replaces A with <paramref name="values"/> ([r, in] row-major) and stops training it, for FFA-LoRA
+    /// (<see cref="LoraAggregation.FrozenA"/>): A then never changes and is not part of the trainable set.
+    /// </summary>
+    public void FreezeA(ReadOnlySpan<float> values)
+    {
+        if (values.Length != Rank * InFeatures)
+            throw new ArgumentException($"frozen A needs {Rank}x{InFeatures} = {Rank * InFeatures} values, got {values.Length}", nameof(values));
+        using (Torch.NoGrad())
+        using (Torch.NewDisposeScope())
+            LoraA.CopyFrom(Tensor.From(values, Rank, InFeatures).To(LoraA.Device));
+        LoraA.RequiresGrad = false;
+        TrainsA = false;
+    }
+
     /// <inheritdoc />
     public override Tensor Forward(Tensor input)
     {

@@ -55,6 +55,39 @@ public class RunDriverTests
     }
 
     [Fact]
+    public async Task ExactLoraSpec_RoundReportsTruncationErrorAndRefactorisedFactors()
+    {
+        using var temp = new TempDirectory();
+        await using var coordinator = await TestCoordinator.StartAsync(temp.Path);
+        var initial = Tensors.Random(1, 0.2f);
+        var federation = await AdminClient.CreateFederationAsync(coordinator.Channel, Tensors.Bytes(initial), adapterSpec: "lora:r=4,alpha=8,targets=attn.qkv,agg=exact");
+        var sites = new List<FakeSite>();
+        for (var i = 0; i < 3; i++) sites.Add(await FakeSite.JoinAsync(coordinator.Address, $"site-{i}", 100));
+        var run = await AdminClient.StartRunAsync(coordinator.Channel, federation.FederationId, rounds: 1, minSites: 3);
+
+        var deltas = new List<IReadOnlyList<TensorRecord>>();
+        for (var i = 0; i < sites.Count; i++)
+        {
+            var task = await sites[i].NextTrainAsync();
+            deltas.Add(Tensors.Random(200 + i, 0.2f));
+            Assert.Equal(ResultOutcome.Accepted, (await sites[i].PushAsync(task.TaskId, 1, 100, Tensors.Bytes(deltas[i]))).Outcome);
+        }
+        var events = await AdminClient.WatchToEndAsync(coordinator.Channel, run.RunId);
+        var status = await WaitForRoundAsync(coordinator, run.RunId, 1);
+
+        var completed = events.Single(e => e.EventCase == RunEvent.EventOneofCase.RoundCompleted).RoundCompleted;
+        // Three different rank-4 updates of a 72x24 layer: their mean has rank up to 12, so rank 4 must discard something.
+        Assert.InRange(completed.Metrics["lora_truncation_error"], 1e-3, 1.0);
+        var global = SafeTensors.Read(await AdminClient.DownloadAsync(coordinator.Channel, status.CurrentAdapter.Digest)).Tensors;
+        var naive = Tensors.NaiveFedAvg(initial, deltas.Select(d => (d, 100L)).ToArray());
+        Tensors.AssertClose(new Dictionary<string, double[]> { ["head.weight"] = naive["head.weight"], ["head.bias"] = naive["head.bias"] },
+            global.Where(t => t.Name.StartsWith("head.", StringComparison.Ordinal)).ToArray());
+        var a = global.Single(t => t.Name.EndsWith("lora_a", StringComparison.Ordinal)).ToSingles();
+        Assert.Contains(a.Select((v, i) => Math.Abs(v - naive["blocks.0.attn.qkv.lora_a"][i])), d => d > 1e-3); // not the naive mean
+        foreach (var site in sites) site.Dispose();
+    }
+
+    [Fact]
     public async Task CoordinatorRestartedMidRound_ResumesWithStoredUpdatesAndNoRoundLostOrDoubled()
     {
         using var temp = new TempDirectory();

@@ -1,5 +1,7 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Runs;
+using FedTransfer.Federation.Strategies;
+using FedTransfer.Federation.Updates;
 
 namespace FedTransfer.Coordinator.Tests.Runs;
 
@@ -20,6 +22,42 @@ public class RunSettingsTests
         var again = RunSettings.Parse(settings.ToRequest("fed-1"));
         Assert.Equal(settings.Train, again.Train);
         Assert.Equal((settings.Rounds, settings.MinSites, settings.RoundTimeout, settings.EvalEvery), (again.Rounds, again.MinSites, again.RoundTimeout, again.EvalEvery));
+    }
+
+    [Theory]
+    [InlineData(UpdateEncoding.Float32, DeltaEncoding.Float32)]
+    [InlineData(UpdateEncoding.Bfloat16, DeltaEncoding.BFloat16)]
+    [InlineData(UpdateEncoding.AffineInt8, DeltaEncoding.AffineInt8)]
+    public void Parse_UpdateEncoding_IsKeptThroughTheStoredRequest(UpdateEncoding wire, DeltaEncoding expected)
+    {
+        var request = Valid();
+        request.UpdateEncoding = wire;
+
+        var settings = RunSettings.Parse(request);
+
+        Assert.Equal(expected, settings.Encoding);
+        Assert.Equal(wire, settings.ToRequest("fed-1").UpdateEncoding);
+    }
+
+    [Fact]
+    public void Parse_UnknownUpdateEncoding_ListsTheKnownOnes()
+    {
+        var request = Valid();
+        request.UpdateEncoding = (UpdateEncoding)9;
+
+        var e = Assert.Throws<ArgumentException>(() => RunSettings.Parse(request));
+
+        Assert.Contains("update_encoding 9 is unknown", e.Message);
+        Assert.Contains("int8", e.Message);
+    }
+
+    [Fact]
+    public void CreateStrategy_ExactLoraSpec_WrapsFedAvg()
+    {
+        var settings = RunSettings.Parse(Valid());
+
+        Assert.IsType<ExactLoraStrategy>(settings.CreateStrategy("lora:r=4,agg=exact"));
+        Assert.IsType<FedAvg>(settings.CreateStrategy("lora:r=4,agg=frozen-a"));
     }
 
     [Theory]

@@ -2,6 +2,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Tests.Runs;
 using FedTransfer.Coordinator.Tests.Support;
+using FedTransfer.Federation.Updates;
 using FedTransfer.Rpc;
 using FedTransfer.Torch;
 using FedTransfer.Torch.Serialization;
@@ -24,11 +25,12 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         _temp.Dispose();
     }
 
-    private async Task<(RunInfo Run, List<(FakeSite Site, TrainTask Task)> Tasks)> StartRoundAsync(int siteCount, int minSites, int timeoutSeconds = 60)
+    private async Task<(RunInfo Run, List<(FakeSite Site, TrainTask Task)> Tasks)> StartRoundAsync(int siteCount, int minSites, int timeoutSeconds = 60,
+        UpdateEncoding encoding = UpdateEncoding.Float32)
     {
         var federation = await AdminClient.CreateFederationAsync(_coordinator.Channel, Tensors.Bytes(_initial));
         for (var i = 0; i < siteCount; i++) _sites.Add(await FakeSite.JoinAsync(_coordinator.Address, $"site-{i}", 100 + 10 * i));
-        var run = await AdminClient.StartRunAsync(_coordinator.Channel, federation.FederationId, rounds: 1, minSites, roundTimeoutSeconds: timeoutSeconds);
+        var run = await AdminClient.StartRunAsync(_coordinator.Channel, federation.FederationId, rounds: 1, minSites, roundTimeoutSeconds: timeoutSeconds, encoding: encoding);
         var tasks = new List<(FakeSite, TrainTask)>();
         foreach (var site in _sites) tasks.Add((site, await site.NextTrainAsync()));
         return (run, tasks);
@@ -96,6 +98,59 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         Assert.Equal(RunEvent.EventOneofCase.RunFinished, events[^1].EventCase);
         var completed = events.Single(e => e.EventCase == RunEvent.EventOneofCase.RoundCompleted).RoundCompleted;
         Assert.Equal((2, 4), (completed.Accepted, completed.Rejected));
+    }
+
+    [Fact]
+    public async Task Int8Run_EncodedUpdatesAreDequantisedBeforeAveraging()
+    {
+        var (run, tasks) = await StartRoundAsync(2, 2, encoding: UpdateEncoding.AffineInt8);
+        var deltaA = Tensors.Random(40, 0.1f);
+        var deltaB = Tensors.Random(41, 0.1f);
+        var encodedA = DeltaCodec.Encode(deltaA, DeltaEncoding.AffineInt8);
+        var encodedB = DeltaCodec.Encode(deltaB, DeltaEncoding.AffineInt8);
+
+        Assert.All(tasks, t => Assert.Equal(UpdateEncoding.AffineInt8, t.Task.UpdateEncoding));
+        var first = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 40, encodedA.Serialize(), encoding: UpdateEncoding.AffineInt8);
+        var second = await tasks[1].Site.PushAsync(tasks[1].Task.TaskId, 1, 160, encodedB.Serialize(), encoding: UpdateEncoding.AffineInt8);
+        var status = await RunDriverTests.WaitForRoundAsync(_coordinator, run.RunId, 1);
+
+        Assert.Equal((ResultOutcome.Accepted, ResultOutcome.Accepted), (first.Outcome, second.Outcome));
+        Assert.Equal(UpdateEncoding.AffineInt8, status.Settings.UpdateEncoding);
+        // The aggregate is FedAvg of what the int8 payloads say (their dequantised values), to float rounding.
+        var global = SafeTensors.Read(await AdminClient.DownloadAsync(_coordinator.Channel, status.CurrentAdapter.Digest)).Tensors;
+        Tensors.AssertClose(Tensors.NaiveFedAvg(_initial, [(Dequantised(encodedA), 40), (Dequantised(encodedB), 160)]), global);
+        Assert.All(global, t => Assert.Equal(DType.Float32, t.DType));
+    }
+
+    [Fact]
+    public async Task Int8Run_OtherEncodingsAreRejectedSayingWhy()
+    {
+        var (_, tasks) = await StartRoundAsync(3, 1, encoding: UpdateEncoding.AffineInt8);
+        var delta = Tensors.Random(42, 0.1f);
+
+        var asFloat32 = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, Tensors.Bytes(delta), encoding: UpdateEncoding.AffineInt8);
+        var mislabelled = await tasks[1].Site.PushAsync(tasks[1].Task.TaskId, 1, 10,
+            DeltaCodec.Encode(delta, DeltaEncoding.AffineInt8).Serialize(), encoding: UpdateEncoding.Float32);
+        var noMetadata = await tasks[2].Site.PushAsync(tasks[2].Task.TaskId, 1, 10,
+            Tensors.Bytes(DeltaCodec.Encode(delta, DeltaEncoding.AffineInt8).Tensors), encoding: UpdateEncoding.AffineInt8);
+
+        Assert.Equal(ResultOutcome.Rejected, asFloat32.Outcome);
+        Assert.Contains("U8", asFloat32.Reason);
+        Assert.Equal(ResultOutcome.Rejected, mislabelled.Outcome);
+        Assert.Contains("declares update encoding float32 but run", mislabelled.Reason);
+        Assert.Equal(ResultOutcome.Rejected, noMetadata.Outcome);
+        Assert.Contains("lacks its metadata", noMetadata.Reason);
+    }
+
+    private static IReadOnlyList<TensorRecord> Dequantised(EncodedDelta encoded)
+    {
+        var (parameters, _) = AffineInt8.ReadMetadata(encoded.Metadata, encoded.Tensors.Select(t => t.Name));
+        return encoded.Tensors.Select(t =>
+        {
+            var values = new float[t.NumElements];
+            AffineInt8.Dequantize(t.Data.Span, parameters![t.Name].Scale, parameters[t.Name].ZeroPoint, values);
+            return TensorRecord.FromSingles(t.Name, values, DType.Float32, t.Shape);
+        }).ToArray();
     }
 
     [Fact]

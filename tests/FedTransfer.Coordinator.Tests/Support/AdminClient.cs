@@ -21,23 +21,24 @@ internal static class AdminClient
     }
 
     /// <summary>Uploads a backbone and the initial adapter and creates a federation over them.</summary>
-    public static async Task<FederationInfo> CreateFederationAsync(GrpcChannel channel, byte[] initialAdapter, string name = "demo")
+    public static async Task<FederationInfo> CreateFederationAsync(GrpcChannel channel, byte[] initialAdapter, string name = "demo",
+        string adapterSpec = "lora:r=4,alpha=8,targets=attn.qkv")
     {
         var backbone = await UploadAsync(channel, Tensors.Bytes(Tensors.Random(99, spec: [("blocks.0.attn.qkv.weight", Torch.DType.Float32, [72, 24])])), "backbone.safetensors");
         var adapter = await UploadAsync(channel, initialAdapter, "initial.safetensors");
         return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
         {
-            Name = name, BackboneDigest = backbone.Digest, AdapterSpec = "lora:r=4,alpha=8,targets=attn.qkv", TaskSpec = "classify:classes=5",
+            Name = name, BackboneDigest = backbone.Digest, AdapterSpec = adapterSpec, TaskSpec = "classify:classes=5",
             InitialAdapterDigest = adapter.Digest,
         });
     }
 
     public static Task<RunInfo> StartRunAsync(GrpcChannel channel, string federationId, int rounds, int minSites, double fraction = 1.0,
-        int roundTimeoutSeconds = 60, int evalEvery = 0) =>
+        int roundTimeoutSeconds = 60, int evalEvery = 0, UpdateEncoding encoding = UpdateEncoding.Float32) =>
         channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
         {
             FederationId = federationId, Rounds = rounds, Strategy = "fedavg", Fraction = fraction, MinSites = minSites,
-            RoundTimeoutSeconds = roundTimeoutSeconds, EvalEvery = evalEvery,
+            RoundTimeoutSeconds = roundTimeoutSeconds, EvalEvery = evalEvery, UpdateEncoding = encoding,
             HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 16, LearningRate = 0.01, Seed = 7 },
         });
 

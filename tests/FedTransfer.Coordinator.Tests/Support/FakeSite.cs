@@ -71,11 +71,11 @@ internal sealed class FakeSite : IDisposable
     }
 
     public Task<Receipt> PushAsync(string taskId, int round, long examples, byte[]? payload, IReadOnlyDictionary<string, double>? metrics = null,
-        int chunkSize = 64 * 1024, string? declaredSha = null)
+        int chunkSize = 64 * 1024, string? declaredSha = null, UpdateEncoding encoding = UpdateEncoding.Float32)
     {
         var header = new ResultHeader
         {
-            SessionId = SessionId, TaskId = taskId, Round = round, ExampleCount = examples,
+            SessionId = SessionId, TaskId = taskId, Round = round, ExampleCount = examples, UpdateEncoding = encoding,
             PayloadEncoding = payload is null ? PayloadEncoding.None : PayloadEncoding.Safetensors,
             PayloadTotalBytes = payload?.Length ?? 0,
             PayloadSha256 = payload is null ? "" : declaredSha ?? Convert.ToHexStringLower(SHA256.HashData(payload)),

@@ -1,7 +1,9 @@
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Torch;
+using FedTransfer.Torch.Serialization;
 
 namespace FedTransfer.Site.Tests.Egress;
 
@@ -116,5 +118,85 @@ public sealed class EgressRulesTests
         Assert.Contains("join first", noSession);
         Assert.Contains("not the one", forged);
         Assert.Contains("60000", tooLong);
+    }
+
+    private static TaskGrant TrainGrant(DeltaEncoding encoding) =>
+        new("task-1", true, 1, EgressRules.ToTrainableSet(TestTasks.Trainable()), new HashSet<string>(), encoding);
+
+    private static ResultHeader HeaderWith(UpdateEncoding encoding)
+    {
+        var header = TestTasks.Header();
+        header.UpdateEncoding = encoding;
+        return header;
+    }
+
+    [Fact]
+    public void CheckResult_Int8WithExactlyItsKeys_IsAllowed()
+    {
+        // Arrange
+        var encoded = DeltaCodec.Encode(TestTasks.Delta(), DeltaEncoding.AffineInt8);
+
+        // Act
+        var verdict = EgressRules.CheckResult(HeaderWith(UpdateEncoding.AffineInt8), encoded.Serialize(), TrainGrant(DeltaEncoding.AffineInt8), "session-1");
+
+        // Assert
+        Assert.Null(verdict);
+        Assert.Equal(4, encoded.Metadata.Count);
+    }
+
+    [Fact]
+    public void CheckResult_Int8WithAnExtraMetadataKey_IsRefused()
+    {
+        // Arrange
+        var encoded = DeltaCodec.Encode(TestTasks.Delta(), DeltaEncoding.AffineInt8);
+        var metadata = new Dictionary<string, string>(encoded.Metadata) { ["fedtransfer.q8.labels.scale"] = "3" };
+
+        // Act
+        var verdict = EgressRules.CheckResult(HeaderWith(UpdateEncoding.AffineInt8), SafeTensors.Serialize(encoded.Tensors, metadata),
+            TrainGrant(DeltaEncoding.AffineInt8), "session-1");
+
+        // Assert
+        Assert.Contains("'fedtransfer.q8.labels.scale' is not one the int8 encoding defines", verdict);
+    }
+
+    [Fact]
+    public void CheckResult_Int8KeysOnAFloat16Task_AreRefused()
+    {
+        // Arrange: float16 tensors, but carrying int8-style metadata the float16 task does not define
+        var encoded = DeltaCodec.Encode(TestTasks.Delta(), DeltaEncoding.Float16);
+        var metadata = new Dictionary<string, string> { ["fedtransfer.q8.lora.a.scale"] = "1" };
+
+        // Act
+        var verdict = EgressRules.CheckResult(HeaderWith(UpdateEncoding.Float16), SafeTensors.Serialize(encoded.Tensors, metadata),
+            TrainGrant(DeltaEncoding.Float16), "session-1");
+
+        // Assert
+        Assert.Contains("carries metadata", verdict);
+    }
+
+    [Theory]
+    [InlineData(DeltaEncoding.Float16, UpdateEncoding.Float16, null)]
+    [InlineData(DeltaEncoding.BFloat16, UpdateEncoding.Bfloat16, null)]
+    [InlineData(DeltaEncoding.Float32, UpdateEncoding.Float16, "update encoding")]
+    [InlineData(DeltaEncoding.BFloat16, UpdateEncoding.Float16, "update encoding")]
+    public void CheckResult_HeaderEncodingMustBeTheTasks(DeltaEncoding task, UpdateEncoding declared, string? expected)
+    {
+        // Arrange
+        var payload = DeltaCodec.Encode(TestTasks.Delta(), task).Serialize();
+
+        // Act
+        var verdict = EgressRules.CheckResult(HeaderWith(declared), payload, TrainGrant(task), "session-1");
+
+        // Assert
+        if (expected is null) Assert.Null(verdict);
+        else Assert.Contains(expected, verdict);
+    }
+
+    [Fact]
+    public void ToEncoding_Unknown_SaysToUpgrade()
+    {
+        // Act / Assert
+        Assert.Equal(DeltaEncoding.AffineInt8, EgressRules.ToEncoding(UpdateEncoding.AffineInt8));
+        Assert.Contains("upgrade the site", Assert.Throws<FormatException>(() => EgressRules.ToEncoding((UpdateEncoding)7)).Message);
     }
 }

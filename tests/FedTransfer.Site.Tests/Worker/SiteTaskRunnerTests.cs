@@ -1,6 +1,7 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Rpc;
 using FedTransfer.Site.Tests.Support;
+using FedTransfer.Torch;
 using FedTransfer.Torch.Serialization;
 
 namespace FedTransfer.Site.Tests.Worker;
@@ -31,6 +32,30 @@ public sealed class SiteTaskRunnerTests : IDisposable
         Assert.Equal(40, header.ExampleCount);
         Assert.Equal(PayloadEncoding.Safetensors, header.PayloadEncoding);
         Assert.Equal("task-1", Assert.Single(_rig.Receipts.ReadAll()).TaskId);
+    }
+
+    [Theory]
+    [InlineData(UpdateEncoding.Float16, DType.Float16)]
+    [InlineData(UpdateEncoding.Bfloat16, DType.BFloat16)]
+    [InlineData(UpdateEncoding.AffineInt8, DType.UInt8)]
+    public async Task RunTrain_TaskWithAnUpdateEncoding_PushesTheEncodedDeltaAndEchoesIt(UpdateEncoding encoding, DType wire)
+    {
+        // Arrange
+        var task = TestTasks.Train();
+        task.UpdateEncoding = encoding;
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(task));
+
+        // Act
+        await _rig.Runner.RunTrainAsync(task, Rejoin, CancellationToken.None);
+
+        // Assert
+        var (header, payload) = Assert.Single(_rig.Transport.Pushes);
+        Assert.Equal(encoding, header.UpdateEncoding);
+        var file = SafeTensors.Read(payload);
+        Assert.All(file.Tensors, t => Assert.Equal(wire, t.DType));
+        Assert.Equal(encoding == UpdateEncoding.AffineInt8 ? 4 : 0, file.Metadata.Count);
+        Assert.Equal(ResultOutcome.Accepted, Assert.Single(_rig.Receipts.ReadAll()).Outcome);
     }
 
     [Fact]

@@ -21,6 +21,26 @@ public sealed class AdapterAttachTests
     }
 
     [Fact]
+    public void Attach_LoraFrozenA_TrainsOnlyBAndHeadWithSeededA()
+    {
+        Torch.ManualSeed(1);
+        using var first = new VisionTransformer(TestTensors.TinyVit);
+        Torch.ManualSeed(2); // a different libtorch seed must not change the frozen A: it comes from a_seed alone
+        using var second = new VisionTransformer(TestTensors.TinyVit);
+        var spec = AdapterSpec.Parse("lora:r=2,alpha=4,targets=attn.qkv,agg=frozen-a,a_seed=7");
+
+        AdapterAttach.Attach(first, spec);
+        AdapterAttach.Attach(second, spec);
+
+        Assert.Equal(["blocks.0.attn.qkv.lora_b", "blocks.1.attn.qkv.lora_b", "head.weight", "head.bias"],
+            first.NamedTrainableParameters().Select(p => p.Name));
+        var a0 = first.StateDict()["blocks.0.attn.qkv.lora_a"].ToArray<float>();
+        Assert.Equal(a0, second.StateDict()["blocks.0.attn.qkv.lora_a"].ToArray<float>());
+        Assert.Equal(FrozenLoraInit.Values(7, "blocks.0.attn.qkv", 2, TestTensors.TinyVit.Dim), a0);
+        Assert.NotEqual(a0, first.StateDict()["blocks.1.attn.qkv.lora_a"].ToArray<float>());
+    }
+
+    [Fact]
     public void Attach_Bottleneck_AddsTwoAdaptersPerBlockAndFreezesTheRest()
     {
         using var model = new VisionTransformer(TestTensors.TinyVit);

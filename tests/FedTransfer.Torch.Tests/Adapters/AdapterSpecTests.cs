@@ -25,6 +25,37 @@ public sealed class AdapterSpecTests
         Assert.Equal(["attn.qkv"], spec.Targets);
     }
 
+    [Theory]
+    [InlineData("lora:r=4", LoraAggregation.Naive)]
+    [InlineData("lora:r=4,agg=naive", LoraAggregation.Naive)]
+    [InlineData("lora:r=4,agg=Frozen-A", LoraAggregation.FrozenA)]
+    [InlineData("lora:r=4,agg=exact", LoraAggregation.Exact)]
+    public void Parse_LoraAgg_ReadsTheMode(string text, LoraAggregation expected)
+    {
+        var spec = Assert.IsType<LoraSpec>(AdapterSpec.Parse(text));
+
+        Assert.Equal(expected, spec.Aggregation);
+        Assert.Equal(expected == LoraAggregation.FrozenA, spec.FreezesA);
+    }
+
+    [Theory]
+    [InlineData("lora:r=4,agg=mean", "agg='mean' must be naive, frozen-a or exact")]
+    [InlineData("lora:r=4,agg=exact,a_seed=3", "a_seed only applies with agg=frozen-a")]
+    [InlineData("lora:r=4,agg=frozen-a,a_seed=-1", "a_seed='-1' must be a non-negative integer")]
+    public void Parse_LoraBadAgg_NamesTheProblem(string text, string message)
+    {
+        var e = Assert.Throws<FormatException>(() => AdapterSpec.Parse(text));
+
+        Assert.Contains(message, e.Message);
+    }
+
+    [Fact]
+    public void Equals_DifferentAggregation_NotEqual()
+    {
+        Assert.NotEqual(AdapterSpec.Parse("lora:r=4,agg=exact"), AdapterSpec.Parse("lora:r=4"));
+        Assert.NotEqual(AdapterSpec.Parse("lora:r=4,agg=frozen-a,a_seed=1"), AdapterSpec.Parse("lora:r=4,agg=frozen-a,a_seed=2"));
+    }
+
     [Fact]
     public void Parse_Bottleneck_ReadsReduction()
     {
@@ -46,6 +77,9 @@ public sealed class AdapterSpecTests
     [InlineData("bottleneck:reduction=4")]
     [InlineData("head-only")]
     [InlineData("full")]
+    [InlineData("lora:r=8,alpha=16,targets=attn.qkv|attn.proj,agg=exact")]
+    [InlineData("lora:r=8,alpha=16,targets=attn.qkv,agg=frozen-a,a_seed=42")]
+    [InlineData("lora:r=8,alpha=16,targets=attn.qkv,agg=frozen-a")]
     public void ToString_Parse_RoundTrips(string text)
     {
         var spec = AdapterSpec.Parse(text);

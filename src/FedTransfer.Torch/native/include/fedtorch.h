@@ -149,4 +149,7 @@ FT_API int ft_optim_set_lr(ft_optim o, double lr);
 FT_API void ft_optim_free(ft_optim o);
 FT_API int ft_clip_grad_norm(const ft_tensor* params, int n, double max_norm, double* total_norm);
 
+/* linalg.cpp: torch.linalg; multi-output calls return a status and write new handles only on success */
+FT_API int ft_linalg_svd(ft_tensor a, int full_matrices, ft_tensor* u, ft_tensor* s, ft_tensor* vh);
+
 #endif

@@ -1,0 +1,147 @@
+using FedTransfer.Federation.Updates;
+using FedTransfer.Torch;
+using FedTransfer.Torch.Serialization;
+
+namespace FedTransfer.Federation.Strategies;
+
+/// <summary>One LoRA layer's factor pair in a trainable set: A [r, in] (<c>…lora_a</c>) and B [out, r] (<c>…lora_b</c>).</summary>
+/// <param name="Layer">The layer's dotted path (the names without the suffix).</param>
+/// <param name="Rank">r.</param>
+public sealed record LoraPair(string Layer, int Rank)
+{
+    /// <summary>Name of A.</summary>
+    public string AName => Layer + ".lora_a";
+
+    /// <summary>Name of B.</summary>
+    public string BName => Layer + ".lora_b";
+
+    /// <summary>
+    /// Every pair whose A and B are both in <paramref name="trainable"/> with matching rank (A [r, in], B [out, r]).
+    /// </summary>
+    public static IReadOnlyList<LoraPair> Find(TrainableSet trainable)
+    {
+        var pairs = new List<LoraPair>();
+        foreach (var a in trainable.Tensors.Where(t => t.Name.EndsWith(".lora_a", StringComparison.Ordinal)))
+        {
+            var layer = a.Name[..^".lora_a".Length];
+            if (a.Shape.Length == 2 && trainable.TryGet(layer + ".lora_b", out var b) && b.Shape.Length == 2 && b.Shape[1] == a.Shape[0])
+                pairs.Add(new LoraPair(layer, checked((int)a.Shape[0])));
+        }
+        return pairs;
+    }
+}
+
+/// <summary>
+/// The exact mean of LoRA updates for one round, through libtorch (float64). What the sites send, and what is averaged:
+/// a site trains A and B from the global A_g, B_g and sends δA_i = A_i − A_g and δB_i = B_i − B_g, like every other tensor. Its
+/// layer's weight then changed by ΔW_i = s·(B_i·A_i − B_g·A_g) with B_i = B_g + δB_i, A_i = A_g + δA_i (s = alpha/r): the full
+/// product, cross term δB_i·δA_i included, not its first-order part. The example-weighted mean Σ n_i ΔW_i / Σ n_i is therefore
+/// s·(M − B_g·A_g) with M = Σ n_i B_i·A_i / Σ n_i, so the next global factors must satisfy B'·A' = M. M has rank up to
+/// (number of sites)·r; a truncated SVD M ≈ U_r diag(σ) V_rᵀ gives B' = U_r diag(√σ), A' = diag(√σ) V_rᵀ (balanced split),
+/// and the relative Frobenius norm of the discarded part, √(Σ_{j&gt;r} σ_j²) / √(Σ σ_j²), is the truncation error.
+/// Memory: one dense [out, in] float64 sum per pair, independent of the number of sites.
+/// </summary>
+public sealed class LoraProductMean : IDisposable
+{
+    private readonly Dictionary<string, Tensor> _globalA = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> _globalB = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Tensor> _sums = new(StringComparer.Ordinal);
+    private double _totalWeight;
+
+    /// <summary>Starts a round from the global factors of <paramref name="pairs"/>.</summary>
+    public LoraProductMean(IReadOnlyList<LoraPair> pairs, IReadOnlyList<TensorRecord> global)
+    {
+        Pairs = pairs;
+        var byName = global.ToDictionary(t => t.Name, StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            // Held across calls (possibly from other threads): outside any caller's dispose scope, freed by Dispose.
+            _globalA[pair.Layer] = ToTensor(byName[pair.AName]).DetachFromDisposeScope();
+            _globalB[pair.Layer] = ToTensor(byName[pair.BName]).DetachFromDisposeScope();
+        }
+    }
+
+    /// <summary>The pairs averaged.</summary>
+    public IReadOnlyList<LoraPair> Pairs { get; }
+
+    /// <summary>Adds n·(B_g + δB)(A_g + δA) for every pair, from a decoded delta.</summary>
+    public void Add(IReadOnlyDictionary<string, TensorRecord> delta, double weight)
+    {
+        using var scope = Torch.Torch.NewDisposeScope();
+        foreach (var pair in Pairs)
+        {
+            var a = _globalA[pair.Layer].Add(ToTensor(delta[pair.AName]));
+            var b = _globalB[pair.Layer].Add(ToTensor(delta[pair.BName]));
+            var product = b.MatMul(a).Mul(weight);
+            if (_sums.TryGetValue(pair.Layer, out var sum)) sum.AddInPlace(product);
+            else _sums[pair.Layer] = product.DetachFromDisposeScope();
+        }
+        _totalWeight += weight;
+    }
+
+    /// <summary>The factorised mean for each pair: the new A and B (in the dtypes of <paramref name="like"/>) and the truncation error.</summary>
+    public IReadOnlyList<(TensorRecord A, TensorRecord B, double TruncationError)> Factorise(IReadOnlyDictionary<string, TensorRecord> like)
+    {
+        if (_totalWeight <= 0) throw new InvalidOperationException("no update was added");
+        var result = new List<(TensorRecord, TensorRecord, double)>(Pairs.Count);
+        using var scope = Torch.Torch.NewDisposeScope();
+        foreach (var pair in Pairs)
+        {
+            var mean = _sums[pair.Layer].Div(_totalWeight);
+            var (u, s, vh) = Linalg.Svd(mean);
+            var r = Math.Min(pair.Rank, s.Shape[0]);
+            var root = s.Slice(0, 0, r).Sqrt();
+            var b = u.Slice(1, 0, r).Mul(root.Unsqueeze(0));
+            var a = vh.Slice(0, 0, r).Mul(root.Unsqueeze(1));
+            var error = TruncationError(s.ToArray<double>(), (int)r);
+            var likeA = like[pair.AName];
+            var likeB = like[pair.BName];
+            result.Add((Record(pair.AName, PadRows(a, pair.Rank), likeA), Record(pair.BName, PadColumns(b, pair.Rank), likeB), error));
+        }
+        return result;
+    }
+
+    /// <summary>√(Σ_{j≥r} σ_j²) / √(Σ σ_j²) for descending singular values; 0 for a zero matrix.</summary>
+    public static double TruncationError(IReadOnlyList<double> singularValues, int rank)
+    {
+        double total = 0, discarded = 0;
+        for (var j = 0; j < singularValues.Count; j++)
+        {
+            var sq = singularValues[j] * singularValues[j];
+            total += sq;
+            if (j >= rank) discarded += sq;
+        }
+        return total > 0 ? Math.Sqrt(discarded / total) : 0;
+    }
+
+    // A layer narrower than r (min(out, in) < r) has fewer singular values than r: the missing directions are zero.
+    private static Tensor PadRows(Tensor a, int rank) => a.Shape[0] == rank ? a : Pad(a, rank, 0);
+
+    private static Tensor PadColumns(Tensor b, int rank) => b.Shape[1] == rank ? b : Pad(b, rank, 1);
+
+    private static Tensor Pad(Tensor t, int rank, int dim)
+    {
+        var shape = t.Shape;
+        shape[dim] = rank;
+        var padded = Tensor.Zeros(shape, DType.Float64);
+        padded.Slice(dim, 0, t.Shape[dim]).CopyFrom(t);
+        return padded;
+    }
+
+    private static Tensor ToTensor(TensorRecord record) => Tensor.From(Array.ConvertAll(DeltaCodec.ToFloats(record), v => (double)v), record.Shape);
+
+    private static TensorRecord Record(string name, Tensor values, TensorRecord like)
+    {
+        var floats = Array.ConvertAll(values.Contiguous().ToArray<double>(), v => (float)v);
+        return TensorRecord.FromSingles(name, floats, like.DType, like.Shape);
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        foreach (var t in _globalA.Values.Concat(_globalB.Values).Concat(_sums.Values)) t.Dispose();
+        _globalA.Clear();
+        _globalB.Clear();
+        _sums.Clear();
+    }
+}
