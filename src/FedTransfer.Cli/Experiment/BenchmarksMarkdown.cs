@@ -73,6 +73,8 @@ internal static class BenchmarksMarkdown
         md.AppendLine("## Notes").AppendLine();
         md.AppendLine(Verdict("gap at alpha 1.0", headline.GapPoints, 1.0, "points"));
         md.AppendLine(Verdict("float32 LoRA upload fraction", headline.UploadFraction, 0.02, ""));
+        foreach (var (key, value) in headline.PerModeFractions.Where(f => f.Key.EndsWith("int8", StringComparison.Ordinal)))
+            md.AppendLine(Verdict($"8-bit LoRA upload fraction ({key})", value, 0.005, ""));
         md.AppendLine("- What is measured: learning, not transport. Federated rounds run in one process with no network, but through the real " +
                       "code paths: the site's trainer (its data reading and split, model factory, training loop and delta), the payload serialised " +
                       "exactly as a site uploads it, the coordinator's update validator, and FedAvg from the strategy registry.");
