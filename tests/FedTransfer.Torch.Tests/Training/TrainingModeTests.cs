@@ -20,7 +20,7 @@ public sealed class TrainingModeTests
     [InlineData("full", TrainingMode.Full)]
     public void Of_AdapterSpec_GivesTheModeThatTrainsIt(string spec, TrainingMode expected)
     {
-        Assert.Equal(expected, TrainingModes.Of(Adapters.AdapterSpec.Parse(spec)));
+        Assert.Equal(expected, TrainingModes.Of(FedTransfer.Torch.Adapters.AdapterSpec.Parse(spec)));
     }
 
     [Fact]
