@@ -20,7 +20,7 @@ internal sealed record ExperimentSettings
     /// </summary>
     public int LocalEpochs { get; init; } = 3;
     /// <summary>Labelled target-task images shared out among the sites (before each site keeps a validation part).</summary>
-    public int TrainExamples { get; init; } = 1500;
+    public int TrainExamples { get; init; } = 1200;
     /// <summary>Held-out test images of classes 5-9, drawn evenly from every site's scanner shift.</summary>
     public int TestExamples { get; init; } = 1000;
     public int BatchSize { get; init; } = 32;
