@@ -1,3 +1,5 @@
+using FedTransfer.Federation.Updates;
+
 namespace FedTransfer.Cli.Experiment;
 
 /// <summary>Who trains in a method: everyone's data pooled in one place, the sites federated, or each site on its own.</summary>
@@ -14,7 +16,9 @@ internal enum MethodKind
 /// <param name="Kind">Who trains.</param>
 /// <param name="AdapterSpec">The spec the sites' model factory builds (LoRA rows carry their <c>agg=</c> mode).</param>
 /// <param name="LearningRate">Constant AdamW rate of the sites' training loop.</param>
-internal sealed record ExperimentMethod(string Key, string Name, MethodKind Kind, string AdapterSpec, double LearningRate)
+/// <param name="Encoding">How the sites encode their deltas for the wire (a run setting).</param>
+internal sealed record ExperimentMethod(string Key, string Name, MethodKind Kind, string AdapterSpec, double LearningRate,
+    DeltaEncoding Encoding = DeltaEncoding.Float32)
 {
     /// <summary>The rows of the table, in order. LoRA aggregation modes other than the default are spec settings (<c>agg=</c>).</summary>
     public static IReadOnlyList<ExperimentMethod> All(ExperimentSettings s) =>
@@ -23,6 +27,8 @@ internal sealed record ExperimentMethod(string Key, string Name, MethodKind Kind
         new("naive", "federated LoRA (naive)", MethodKind.Federated, WithAggregation(s.LoraSpec, "naive"), s.LearningRate),
         new("frozen-a", "federated LoRA (frozen-a)", MethodKind.Federated, WithAggregation(s.LoraSpec, "frozen-a"), s.LearningRate),
         new("exact", "federated LoRA (exact)", MethodKind.Federated, WithAggregation(s.LoraSpec, "exact"), s.LearningRate),
+        new("frozen-a-int8", "federated LoRA (frozen-a, int8 updates)", MethodKind.Federated, WithAggregation(s.LoraSpec, "frozen-a"), s.LearningRate,
+            DeltaEncoding.AffineInt8),
         new("bottleneck", "federated bottleneck adapters", MethodKind.Federated, s.BottleneckSpec, s.LearningRate),
         new("head-only", "federated head-only", MethodKind.Federated, "head-only", s.LearningRate),
         new("full", "federated full fine-tuning", MethodKind.Federated, "full", s.FullLearningRate),

@@ -1,3 +1,5 @@
+using FedTransfer.Federation.Updates;
+
 namespace FedTransfer.Cli.Experiment;
 
 /// <summary>One finished run: a method in one (alpha, seed) cell; for "each site alone" one run per site.</summary>
@@ -47,8 +49,8 @@ internal static class ExperimentResults
         return central is null || best is null ? double.NaN : (central.Accuracy.Mean - best.Accuracy.Mean) * 100;
     }
 
-    /// <summary>The federated LoRA row with the highest mean accuracy at <paramref name="alpha"/>.</summary>
+    /// <summary>The float32 federated LoRA row with the highest mean accuracy at <paramref name="alpha"/>.</summary>
     public static TableRow? BestFederatedLora(IReadOnlyList<TableRow> rows, double alpha) =>
-        rows.Where(r => r.Method.IsFederatedLora && r.Alpha.Equals(alpha) && r.Unavailable is null)
+        rows.Where(r => r.Method.IsFederatedLora && r.Method.Encoding == DeltaEncoding.Float32 && r.Alpha.Equals(alpha) && r.Unavailable is null)
             .OrderByDescending(r => r.Accuracy.Mean).FirstOrDefault();
 }

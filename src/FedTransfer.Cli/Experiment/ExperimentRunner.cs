@@ -76,7 +76,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
                 units.Add(async token =>
                 {
                     var participants = members.Select(p => new SimulatedParticipant(p.Name, Participant(p.Name, p.Directory, seed, backbone))).ToList();
-                    var outcome = await simulation.RunAsync(runDirectory, method.AdapterSpec, initial, participants, config, settings.Rounds, token);
+                    var outcome = await simulation.RunAsync(runDirectory, method.AdapterSpec, method.Encoding, initial, participants, config, settings.Rounds, token);
                     return new RunRecord(method, alpha, seed, siteIndex, outcome);
                 });
             }

@@ -13,14 +13,14 @@ internal sealed record ExperimentSettings
     public int Sites { get; init; } = 5;
     public IReadOnlyList<double> Alphas { get; init; } = [0.1, 1.0];
     public IReadOnlyList<ulong> Seeds { get; init; } = [1, 2];
-    public int Rounds { get; init; } = 8;
+    public int Rounds { get; init; } = 12;
     /// <summary>
     /// Several local epochs per round: with one, FedAvg's averaged step is about one site's few steps, and the federation
     /// is still far from converged after a short run, which would measure the budget rather than the method.
     /// </summary>
-    public int LocalEpochs { get; init; } = 4;
+    public int LocalEpochs { get; init; } = 3;
     /// <summary>Labelled target-task images shared out among the sites (before each site keeps a validation part).</summary>
-    public int TrainExamples { get; init; } = 1500;
+    public int TrainExamples { get; init; } = 1200;
     /// <summary>Held-out test images of classes 5-9, drawn evenly from every site's scanner shift.</summary>
     public int TestExamples { get; init; } = 1000;
     public int BatchSize { get; init; } = 32;

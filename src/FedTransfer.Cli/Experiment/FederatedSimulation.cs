@@ -19,21 +19,22 @@ internal sealed record RunOutcome(IReadOnlyList<double> Curve, double MeanUpload
 }
 
 /// <summary>
-/// Federated rounds in one process, with no network: the strategy (from <see cref="StrategyRegistry"/>) samples the
-/// participants and derives their task seeds, each participant trains with the site's own trainer from the current
-/// global file and returns its delta, the delta is serialised exactly as a site uploads it, validated as the
-/// coordinator validates it, and aggregated by the strategy. One participant holding pooled data is centralised
+/// Federated rounds in one process, with no network: the strategy (from <see cref="StrategyRegistry"/>, wrapped for
+/// exact LoRA aggregation as the coordinator wraps it) samples the participants and derives their task seeds, each
+/// participant trains with the site's own trainer from the current global file and returns its delta, the delta is
+/// encoded and serialised exactly as a site uploads it, validated and decoded as the coordinator does, and aggregated
+/// by the strategy. One participant holding pooled data is centralised
 /// training; one holding a site's data is that site alone.
 /// </summary>
 internal sealed class FederatedSimulation(string backbonePath, TestEvaluator evaluator)
 {
-    public async Task<RunOutcome> RunAsync(string runDirectory, string adapterSpec, string initialAdapter, IReadOnlyList<SimulatedParticipant> participants,
-        TrainConfig config, int rounds, CancellationToken ct)
+    public async Task<RunOutcome> RunAsync(string runDirectory, string adapterSpec, DeltaEncoding encoding, string initialAdapter,
+        IReadOnlyList<SimulatedParticipant> participants, TrainConfig config, int rounds, CancellationToken ct)
     {
         Directory.CreateDirectory(runDirectory);
         var initial = SafeTensors.ReadFile(initialAdapter);
         var trainable = TrainableSet.FromRecords(initial.Tensors);
-        var validator = new UpdateValidator(trainable);
+        var validator = new UpdateValidator(trainable, encoding);
         var strategy = LoraAggregation.StrategyFor(adapterSpec);
         var expected = trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)).ToList();
         var byId = participants.ToDictionary(p => p.Id, StringComparer.Ordinal);
@@ -58,12 +59,18 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
                 var c = assignment.Config;
                 var result = await byId[assignment.SiteId].Trainer.TrainAsync(new LocalTrainRequest(backbonePath, globalPath, adapterSpec,
                     ExperimentSettings.TaskSpec, new LocalHyperParameters(c.Epochs, c.BatchSize, c.LearningRate, c.FedProxMu, c.Seed), expected), ct);
-                var payload = SafeTensors.Serialize(result.Delta); // byte for byte what the site's task runner pushes
-                var check = validator.Validate(SafeTensors.Read(payload).Tensors, result.ExampleCount);
-                if (!check.IsValid) throw new InvalidOperationException($"round {round}: the coordinator would reject {assignment.SiteId}'s update: {check.Reason}");
+                var payload = DeltaCodec.Encode(result.Delta, encoding).Serialize(); // byte for byte what the site's task runner pushes
+                using (var stream = new MemoryStream(payload, writable: false))
+                {
+                    var check = validator.Validate(stream, result.ExampleCount, $"update of {assignment.SiteId}");
+                    if (!check.IsValid) throw new InvalidOperationException($"round {round}: the coordinator would reject {assignment.SiteId}'s update: {check.Reason}");
+                }
                 uploadBytes += payload.Length;
                 uploads++;
-                accumulator.Add(new SiteTrainResult(assignment.SiteId, result.ExampleCount, result.Metrics, () => new MemoryStream(payload, writable: false)));
+                // As the coordinator does: strategies only ever read the update decoded back to the trained dtypes.
+                var source = $"update of {assignment.SiteId}";
+                accumulator.Add(new SiteTrainResult(assignment.SiteId, result.ExampleCount, result.Metrics,
+                    () => DeltaCodec.OpenDecoded(new MemoryStream(payload, writable: false), encoding, trainable, source)));
             }
             var aggregation = accumulator.Complete([]);
             if (!aggregation.Succeeded) throw new InvalidOperationException($"round {round}: {aggregation.FailureReason}");

@@ -4,7 +4,8 @@ namespace FedTransfer.Cli.Experiment;
 
 /// <summary>
 /// The two figures the experiment ends with: the accuracy gap between centralised and the best federated LoRA at
-/// alpha 1.0, and the share of the backbone's size that row's site sends up per round (float32).
+/// alpha 1.0 (float32 rows), and the share of the backbone's size that row's site sends up per round; before them, the
+/// share for every federated LoRA row (the int8 row included).
 /// </summary>
 internal sealed record Headline(double GapPoints, string? BestLoraName, double UploadFraction, IReadOnlyList<(string Key, double Value)> PerModeFractions)
 {
@@ -14,7 +15,7 @@ internal sealed record Headline(double GapPoints, string? BestLoraName, double U
     {
         var best = ExperimentResults.BestFederatedLora(rows, GapAlpha);
         var perMode = rows.Where(r => r.Method.IsFederatedLora && r.Alpha.Equals(GapAlpha) && r.Unavailable is null)
-            .Select(r => ($"lora_upload_fraction_{ModeKey(r.Method)}", r.UploadBytes / backboneBytes)).ToList();
+            .Select(r => ($"lora_upload_fraction_{r.Method.Key.Replace('-', '_')}", r.UploadBytes / backboneBytes)).ToList();
         return new Headline(ExperimentResults.GapToCentralPoints(rows, GapAlpha), best?.Method.Name,
             best is null ? double.NaN : best.UploadBytes / backboneBytes, perMode);
     }
@@ -26,12 +27,6 @@ internal sealed record Headline(double GapPoints, string? BestLoraName, double U
             yield return $"{key}={Format(value, "F4")}";
         yield return $"fed_lora_gap_to_central_pts={Format(GapPoints, "F2")}";
         yield return $"lora_upload_fraction={Format(UploadFraction, "F4")}";
-    }
-
-    private static string ModeKey(ExperimentMethod method)
-    {
-        var agg = method.AdapterSpec.Split(',').Select(p => p.Trim()).FirstOrDefault(p => p.StartsWith("agg=", StringComparison.OrdinalIgnoreCase));
-        return (agg is null ? "naive" : agg[4..]).Replace('-', '_');
     }
 
     private static string Format(double value, string format) =>

@@ -3,10 +3,11 @@ using FedTransfer.Federation.Strategies;
 namespace FedTransfer.Cli.Experiment;
 
 /// <summary>
-/// The aggregation a run uses, as the coordinator would choose it: FedAvg from the registry. LoRA's <c>agg=</c> mode is
-/// a setting of the adapter spec, so the strategy stays the same whatever the mode.
+/// The strategy a run uses, chosen as the coordinator chooses it: FedAvg from the registry, wrapped by
+/// <see cref="ExactLoraStrategy"/> when the adapter spec says <c>agg=exact</c> (frozen-a and naive need no wrapper:
+/// frozen-a simply has no A in its trainable set).
 /// </summary>
 internal static class LoraAggregation
 {
-    public static IStrategy StrategyFor(string adapterSpec) => StrategyRegistry.Create(FedAvg.StrategyName, null);
+    public static IStrategy StrategyFor(string adapterSpec) => ExactLoraStrategy.For(StrategyRegistry.Create(FedAvg.StrategyName, null), adapterSpec);
 }

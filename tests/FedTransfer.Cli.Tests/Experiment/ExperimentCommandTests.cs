@@ -41,6 +41,9 @@ public sealed class ExperimentCommandTests : IDisposable
         foreach (var method in ExperimentMethodNames)
             Assert.True(rows.ContainsKey(method), $"no row for '{method}' in:\n{File.ReadAllText(markdown)}");
         Assert.Equal(PayloadBytes("lora:r=1,alpha=2,targets=attn.qkv"), Bytes(rows["federated LoRA (naive)"]));
+        Assert.Equal(PayloadBytes("lora:r=1,alpha=2,targets=attn.qkv,agg=frozen-a"), Bytes(rows["federated LoRA (frozen-a)"]));
+        Assert.True(Bytes(rows["federated LoRA (frozen-a)"]) < Bytes(rows["federated LoRA (naive)"]), "frozen-a sends B only");
+        Assert.True(Bytes(rows["federated LoRA (frozen-a, int8 updates)"]) < Bytes(rows["federated LoRA (frozen-a)"]), "int8 is smaller than float32");
         Assert.Equal(PayloadBytes("head-only"), Bytes(rows["federated head-only"]));
         Assert.Equal(PayloadBytes("full"), Bytes(rows["federated full fine-tuning"]));
         Assert.InRange(Accuracy(rows["centralised LoRA (pooled data)"]), 0, 100);
@@ -51,7 +54,7 @@ public sealed class ExperimentCommandTests : IDisposable
 
     private static readonly string[] ExperimentMethodNames =
     [
-        "centralised LoRA (pooled data)", "federated LoRA (naive)", "federated LoRA (frozen-a)", "federated LoRA (exact)",
+        "centralised LoRA (pooled data)", "federated LoRA (naive)", "federated LoRA (frozen-a)", "federated LoRA (exact)", "federated LoRA (frozen-a, int8 updates)",
         "federated bottleneck adapters", "federated head-only", "federated full fine-tuning", "each site alone (mean of sites)",
     ];
 
