@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using FedTransfer.Cli.Experiment;
+using FedTransfer.Federation.Strategies;
 
 namespace FedTransfer.Cli.Commands;
 
@@ -26,10 +27,12 @@ internal static class ExperimentCommand
         var bottleneck = new Option<string>("--bottleneck") { Description = "Bottleneck adapter spec.", DefaultValueFactory = _ => d.BottleneckSpec };
         var parallel = new Option<int>("--parallel") { Description = "Runs at a time, one engine thread each (0 = one per core).", DefaultValueFactory = _ => d.Parallelism };
         var only = new Option<string>("--methods") { Description = $"Only these rows, comma-separated: {string.Join(", ", ExperimentMethod.Keys)} (default all)." , DefaultValueFactory = _ => "" };
+        var strategy = new Option<string>("--strategy") { Description = $"Server strategy of every federated row: {string.Join(", ", StrategyRegistry.Names)}.", DefaultValueFactory = _ => d.Strategy };
+        var strategySettings = new Option<string[]>("--setting") { Description = "Strategy setting key=value (repeatable), as `run start` takes it.", AllowMultipleArgumentsPerToken = true };
         var quick = new Option<bool>("--quick") { Description = "Smoke test: alpha 1.0, one seed, 3 rounds of 2 epochs, 400 training and 200 test images." };
         var command = new Command("experiment", "Measure federated transfer against centralised and site-alone training (LoRA modes, adapters, head-only, full) and write BENCHMARKS.md.")
         {
-            work, backbone, output, sites, alphas, seeds, rounds, epochs, train, test, lr, fullLr, lora, bottleneck, parallel, only, quick,
+            work, backbone, output, sites, alphas, seeds, rounds, epochs, train, test, lr, fullLr, lora, bottleneck, parallel, only, strategy, strategySettings, quick,
         };
         command.SetAction((r, ct) => CommandRunner.RunAsync(token =>
         {
@@ -42,6 +45,8 @@ internal static class ExperimentCommand
                 TrainExamples = AtLeast(r.GetValue(train), 10, "--train-examples"), TestExamples = AtLeast(r.GetValue(test), 1, "--test-examples"),
                 LearningRate = Positive(r.GetValue(lr), "--lr"), FullLearningRate = Positive(r.GetValue(fullLr), "--full-lr"),
                 Methods = MethodKeys(r.GetValue(only)!),
+                Strategy = r.GetValue(strategy)!,
+                StrategySettings = StrategyRegistry.ParseSettings(r.GetValue(strategy)!, r.GetValue(strategySettings) ?? []),
                 LoraSpec = r.GetValue(lora)!, BottleneckSpec = r.GetValue(bottleneck)!, Parallelism = AtLeast(r.GetValue(parallel), 0, "--parallel"),
             };
             if (r.GetValue(quick)) settings = settings.AsQuick();

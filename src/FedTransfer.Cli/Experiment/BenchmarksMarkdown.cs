@@ -40,7 +40,7 @@ internal static class BenchmarksMarkdown
         md.AppendLine(CultureInfo.InvariantCulture, $"- test: {s.TestExamples} held-out test images of classes 5-9, drawn from every site's scanner shift");
         var rates = FormattableString.Invariant($"constant rate {s.LearningRate:G} ({s.FullLearningRate:G} for full fine-tuning)");
         md.AppendLine(FormattableString.Invariant($"- {s.Rounds} rounds x {s.LocalEpochs} local epoch(s); batch {s.BatchSize}; AdamW (no weight decay), {rates}, gradient-norm clip 1 — the site's training loop"));
-        md.AppendLine(CultureInfo.InvariantCulture, $"- LoRA: `{s.LoraSpec}`; bottleneck: `{s.BottleneckSpec}`; aggregation: FedAvg from the strategy registry, weights = examples");
+        md.AppendLine(CultureInfo.InvariantCulture, $"- LoRA: `{s.LoraSpec}`; bottleneck: `{s.BottleneckSpec}`; server strategy: `{StrategyText(s)}` from the strategy registry (the coordinator's code), weights = examples");
         md.AppendLine("- equal budgets: centralised (one participant holding every site's images) and each site alone run the same rounds x epochs " +
                       "through the same loop and optimiser; the optimiser state restarts each round for them as it does for a federated site").AppendLine();
     }
@@ -103,4 +103,7 @@ internal static class BenchmarksMarkdown
         var met = double.IsFinite(value) && value <= target;
         return $"- {what}: {text}{(unit.Length > 0 ? " " + unit : "")} — target at most {target.ToString(CultureInfo.InvariantCulture)}: **{(met ? "met" : "missed")}**";
     }
+
+    private static string StrategyText(ExperimentSettings s) =>
+        s.StrategySettings.Count == 0 ? s.Strategy : s.Strategy + " " + string.Join(' ', s.StrategySettings.Select(kv => kv.Key + "=" + kv.Value));
 }

@@ -61,7 +61,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
     {
         var data = ExperimentData.Prepare(work, settings, alpha, seed);
         var evaluator = new TestEvaluator(backbone, data.Test);
-        var simulation = new FederatedSimulation(backbone.WeightsPath, evaluator);
+        var simulation = new FederatedSimulation(backbone.WeightsPath, evaluator, settings.Strategy, settings.StrategySettings);
         var units = new List<Func<CancellationToken, Task<RunRecord>>>();
         for (var m = 0; m < methods.Count; m++)
         {

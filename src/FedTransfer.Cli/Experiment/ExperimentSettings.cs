@@ -36,6 +36,10 @@ internal sealed record ExperimentSettings
     /// </summary>
     public string LoraSpec { get; init; } = "lora:r=2,alpha=4,targets=attn.qkv";
     public string BottleneckSpec { get; init; } = "bottleneck:reduction=16";
+    /// <summary>The server strategy of every federated row, by its registry name (exact LoRA wraps it as the coordinator does).</summary>
+    public string Strategy { get; init; } = "fedavg";
+    /// <summary>The strategy's settings, as <c>run start --setting</c> takes them.</summary>
+    public IReadOnlyDictionary<string, string> StrategySettings { get; init; } = new Dictionary<string, string>();
     /// <summary>How many runs train at the same time, each on one engine thread; 0 = one per core.</summary>
     public int Parallelism { get; init; }
     public bool Quick { get; init; }

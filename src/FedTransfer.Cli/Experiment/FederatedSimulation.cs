@@ -26,7 +26,7 @@ internal sealed record RunOutcome(IReadOnlyList<double> Curve, double MeanUpload
 /// by the strategy. One participant holding pooled data is centralised
 /// training; one holding a site's data is that site alone.
 /// </summary>
-internal sealed class FederatedSimulation(string backbonePath, TestEvaluator evaluator)
+internal sealed class FederatedSimulation(string backbonePath, TestEvaluator evaluator, string strategyName, IReadOnlyDictionary<string, string> strategySettings)
 {
     public async Task<RunOutcome> RunAsync(string runDirectory, string adapterSpec, DeltaEncoding encoding, string initialAdapter,
         IReadOnlyList<SimulatedParticipant> participants, TrainConfig config, int rounds, CancellationToken ct)
@@ -35,7 +35,7 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
         var initial = SafeTensors.ReadFile(initialAdapter);
         var trainable = TrainableSet.FromRecords(initial.Tensors);
         var validator = new UpdateValidator(trainable, encoding);
-        var strategy = LoraAggregation.StrategyFor(adapterSpec);
+        var strategy = LoraAggregation.StrategyFor(adapterSpec, strategyName, strategySettings);
         var expected = trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)).ToList();
         var byId = participants.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var candidates = participants.Select(p =>
@@ -46,6 +46,7 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
         var settings = new RoundSettings(1.0, participants.Count, config);
 
         IReadOnlyList<TensorRecord> global = initial.Tensors;
+        IReadOnlyList<TensorRecord> serverState = []; // momentum / Adam moments, carried as the coordinator carries them
         var globalPath = initialAdapter;
         var curve = new List<double>(rounds);
         long uploadBytes = 0, uploads = 0;
@@ -53,7 +54,7 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
         {
             var plan = strategy.ConfigureTrain(round, candidates, settings);
             if (plan.Shortfall is not null) throw new InvalidOperationException($"round {round}: {plan.Shortfall}");
-            var accumulator = strategy.BeginAggregateTrain(round, new GlobalAdapter(trainable, global));
+            var accumulator = strategy.BeginAggregateTrain(round, new GlobalAdapter(trainable, global) { ServerState = serverState });
             foreach (var assignment in plan.Assignments)
             {
                 var c = assignment.Config;
@@ -75,6 +76,7 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
             var aggregation = accumulator.Complete([]);
             if (!aggregation.Succeeded) throw new InvalidOperationException($"round {round}: {aggregation.FailureReason}");
             global = aggregation.NewGlobal!;
+            serverState = aggregation.ServerState;
             var previous = globalPath;
             globalPath = Path.Combine(runDirectory, $"global-{round:D3}.safetensors");
             SafeTensors.WriteFile(globalPath, global);
