@@ -54,7 +54,7 @@ internal sealed class DemoRunner(DemoSettings settings)
                 "--coordinator", url, "--name", name, "--data", data.SiteDirectories[k], "--device", "cpu",
                 "--cache", Path.Combine(work, name, "cache"),
                 // Sites share this machine's cores: one thread each keeps them from fighting.
-                "--Site:Threads=1", $"--Site:SplitSeed={settings.Seed}",
+                "--Site:Threads=1", $"--Site:SplitSeed={settings.Seed}", $"--Site:LedgerFile={DemoAudit.LedgerPath(work, name)}",
             ]);
         }
 
@@ -111,6 +111,8 @@ internal sealed class DemoRunner(DemoSettings settings)
 
         DemoReport.ShowComparison(comparison, data.PooledTest.Count);
         DemoReport.ShowTraffic(progress, backboneRef.SizeBytes, data.SiteNames.Count);
+        await processes.DisposeAsync(); // the sites stop (their ledgers closed) before the auditor reads them
+        if (!DemoAudit.VerifyAndShow(work, data.SiteNames, kit.CaCertificate)) return 1;
         AnsiConsole.MarkupLine($"Demo finished in {clock.Elapsed.TotalSeconds:F0} s; every process it started is being stopped.");
         return 0;
     }
