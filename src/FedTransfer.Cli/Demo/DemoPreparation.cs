@@ -15,7 +15,7 @@ internal static class DemoPreparation
         var files = new BackboneFiles(Path.GetFullPath(directory));
         if (File.Exists(files.WeightsPath) && File.Exists(files.ConfigPath))
             return files;
-        AnsiConsole.MarkupLine($"[bold]1.[/] No backbone in {Markup.Escape(files.Directory)}: pretraining one on classes 0-4.");
+        AnsiConsole.MarkupLine($"No backbone in {Markup.Escape(files.Directory)}: pretraining one on classes 0-4.");
         var exit = await FedTransferCommand.Build().Parse(["pretrain", "--out", files.Directory]).InvokeAsync(cancellationToken: ct);
         if (exit != 0)
             throw new InvalidOperationException($"pretraining failed (exit code {exit}); run `fedtransfer pretrain --out {files.Directory}` to see why.");

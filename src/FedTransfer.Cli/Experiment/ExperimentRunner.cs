@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using FedTransfer.Cli.Admin;
+using FedTransfer.Cli.Demo;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Training;
@@ -25,7 +26,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
         var parallelism = settings.EffectiveParallelism;
         FedTransfer.Torch.Torch.SetNumThreads(parallelism > 1 ? 1 : Environment.ProcessorCount);
 
-        var backbone = await BackboneCache.EnsureAsync(settings.BackboneDirectory, ct);
+        var backbone = await DemoPreparation.EnsureBackboneAsync(settings.BackboneDirectory, ct);
         var methods = ExperimentMethod.All(settings);
         var unavailable = methods.Select(m => AdapterSpec.TryParse(m.AdapterSpec, out _, out var error) ? null : new UnavailableMethod(m, error!))
             .OfType<UnavailableMethod>()

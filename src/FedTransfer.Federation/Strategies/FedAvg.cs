@@ -46,7 +46,8 @@ public sealed class FedAvg : IStrategy
     }
 
     /// <inheritdoc />
-    public ITrainAccumulator BeginAggregateTrain(int round, GlobalAdapter global) => new Accumulator(this, round, global);
+    public ITrainAccumulator BeginAggregateTrain(int round, GlobalAdapter global) =>
+        new MeanDeltaAccumulator(round, global, AcceptFailures, sums => (sums.ApplyMean(global.Tensors, ServerLearningRate), []));
 
     /// <inheritdoc />
     public SiteSelection ConfigureEvaluate(int round, IReadOnlyList<SiteCandidate> available, RoundSettings settings)
@@ -64,34 +65,5 @@ public sealed class FedAvg : IStrategy
             return new EvaluationAggregation(new Dictionary<string, double>(), 0, 0, $"round {round}: no site returned an evaluation ({failures.Count} failed)");
         var means = MetricAverager.WeightedMeans(usable.Select(r => (r.ExampleCount, r.Metrics)));
         return new EvaluationAggregation(means, usable.Sum(r => r.ExampleCount), usable.Length, null);
-    }
-
-    private sealed class Accumulator(FedAvg strategy, int round, GlobalAdapter global) : ITrainAccumulator
-    {
-        private readonly WeightedDeltaAccumulator _sum = new(global.Trainable);
-        private readonly List<(long, IReadOnlyDictionary<string, double>)> _metrics = [];
-        private bool _completed;
-
-        public int Count => _sum.Count;
-
-        public void Add(SiteTrainResult result)
-        {
-            if (_completed) throw new InvalidOperationException($"round {round} is already aggregated");
-            using var delta = result.OpenDelta();
-            _sum.Add(delta, result.ExampleCount, $"site {result.SiteId}");
-            _metrics.Add((result.ExampleCount, result.Metrics));
-        }
-
-        public TrainAggregation Complete(IReadOnlyList<SiteFailure> failures)
-        {
-            if (_completed) throw new InvalidOperationException($"round {round} is already aggregated");
-            _completed = true;
-            if (failures.Count > 0 && !strategy.AcceptFailures)
-                return TrainAggregation.Failure($"round {round}: {failures.Count} site(s) failed and accept_failures=false (first: {failures[0].SiteId}: {failures[0].Reason})");
-            if (_sum.Count == 0)
-                return TrainAggregation.Failure($"round {round}: no valid update to aggregate ({failures.Count} site(s) failed)");
-            var next = _sum.ApplyMean(global.Tensors, strategy.ServerLearningRate);
-            return TrainAggregation.Success(next, MetricAverager.WeightedMeans(_metrics), _sum.Count);
-        }
     }
 }

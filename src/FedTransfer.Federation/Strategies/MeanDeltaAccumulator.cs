@@ -7,7 +7,7 @@ namespace FedTransfer.Federation.Strategies;
 internal delegate (IReadOnlyList<TensorRecord> NewGlobal, IReadOnlyList<TensorRecord> State) MeanDeltaStep(WeightedDeltaAccumulator sums);
 
 /// <summary>
-/// The train accumulator of the FedAvg family (FedAvgM, FedProx, FedAdagrad, FedAdam, FedYogi): every site's delta is
+/// The train accumulator of the FedAvg family (FedAvg, FedAvgM, FedProx, FedAdagrad, FedAdam, FedYogi): every site's delta is
 /// folded into one float32 running sum as it arrives (<see cref="WeightedDeltaAccumulator"/>), so memory is one adapter
 /// plus the strategy's state whatever the number of sites; <paramref name="step"/> then applies the server optimiser.
 /// </summary>
