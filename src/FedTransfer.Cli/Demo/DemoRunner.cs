@@ -113,7 +113,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         DemoReport.ShowTraffic(progress, backboneRef.SizeBytes, data.SiteNames.Count);
         await processes.DisposeAsync(); // the sites stop (their ledgers closed) before the auditor reads them
         if (!DemoAudit.VerifyAndShow(work, data.SiteNames, kit.CaCertificate)) return 1;
-        AnsiConsole.MarkupLine($"Demo finished in {clock.Elapsed.TotalSeconds:F0} s; every process it started is being stopped.");
+        AnsiConsole.MarkupLine($"Demo finished in {clock.Elapsed.TotalSeconds:F0} s; every process it started has been stopped.");
         return 0;
     }
 
