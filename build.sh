@@ -16,7 +16,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 APT_PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist python3-torch python3-numpy
   python3-grpcio python3-protobuf protobuf-compiler cmake g++ make)
 
-log() { printf '\033[1;34m[build]\033[0m %s\n' "$*" >&2; }
+# Colour only on a terminal, and never with NO_COLOR set (https://no-color.org): CI logs stay plain text.
+if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then
+  log() { printf '\033[1;34m[build]\033[0m %s\n' "$*" >&2; }
+else
+  log() { printf '[build] %s\n' "$*" >&2; }
+fi
 
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 

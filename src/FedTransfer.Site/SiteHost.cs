@@ -2,6 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using FedTransfer.Federation.Hosting;
 
 namespace FedTransfer.Site;
 
@@ -39,10 +41,13 @@ public static class SiteHost
         builder.Configuration.AddCommandLine([.. args]);
 
         builder.Logging.AddConfiguration(builder.Configuration.GetSection("Logging"));
-        builder.Logging.AddSimpleConsole(o =>
+        // AddConsole (not AddSimpleConsole, which pins the formatter) so that Logging:Console:FormatterName=json gives JSON lines.
+        builder.Logging.AddConsole();
+        builder.Services.Configure<SimpleConsoleFormatterOptions>(o =>
         {
             o.SingleLine = true;
             o.TimestampFormat = "HH:mm:ss ";
+            if (!TerminalColour.IsWantedOnStandardOutput()) o.ColorBehavior = LoggerColorBehavior.Disabled;
         });
         // Training checks for cancellation between batches, so a few seconds are enough to abandon a task cleanly.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(20));

@@ -5,6 +5,7 @@ using FedTransfer.Site.Tests.Support;
 using FedTransfer.Torch.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
 
 namespace FedTransfer.Site.Tests;
@@ -31,6 +32,19 @@ public sealed class SiteHostTests : IDisposable
     }
 
     [Fact]
+    public void Build_JsonFormatterSetting_IsNotOverriddenByTheSimpleDefault()
+    {
+        // Act
+        using var plain = SiteHost.Build([$"--Site:DataDirectory={_dir.Path}"]);
+        using var json = SiteHost.Build([$"--Site:DataDirectory={_dir.Path}", "--Logging:Console:FormatterName=json"]);
+
+        // Assert: operators who ship logs to a collector ask for JSON lines by setting, as for any .NET host.
+        Assert.Null(plain.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+        Assert.Equal("json", json.Services.GetRequiredService<IOptionsMonitor<ConsoleLoggerOptions>>().CurrentValue.FormatterName);
+        Assert.True(plain.Services.GetRequiredService<IOptionsMonitor<SimpleConsoleFormatterOptions>>().CurrentValue.SingleLine);
+    }
+
+    [Fact]
     public void Build_MissingConfigFile_SaysWhichFile()
     {
         // Act
@@ -53,6 +67,19 @@ public sealed class SiteHostTests : IDisposable
         Assert.Contains(error.Failures, f => f.StartsWith("Site:DisplayName:", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("Site:DataDirectory:", StringComparison.Ordinal));
         Assert.Contains(error.Failures, f => f.StartsWith("Site:Device:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Start_MisspeltKey_FailsNamingTheNearestSetting()
+    {
+        // Arrange: the review's typo; without the check the site silently used its default data folder.
+        using var host = SiteHost.Build(["--Site:DisplayName=clinic-a", $"--Site:DataDirectory={_dir.Path}", "--Site:DataDirecotry=/elsewhere"]);
+
+        // Act
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync());
+
+        // Assert
+        Assert.Contains("Site:DataDirecotry is not a setting; did you mean Site:DataDirectory? (a misspelt key is otherwise ignored)", error.Failures);
     }
 
     [Fact]

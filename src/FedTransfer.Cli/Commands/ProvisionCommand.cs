@@ -18,15 +18,16 @@ internal static class ProvisionCommand
         var admins = new Option<string>("--admins") { Description = "Admin names, comma-separated.", DefaultValueFactory = _ => "admin" };
         var days = new Option<int>("--days") { Description = "Validity of the CA and every certificate, in days (1..3650).", DefaultValueFactory = _ => 365 };
         var port = new Option<int>("--port") { Description = "Port the coordinator listens on (TLS) and sites dial.", DefaultValueFactory = _ => 7443 };
+        var listen = new Option<string?>("--listen") { Description = "IP address the coordinator binds (default: the first IP address in --coordinator-host); 0.0.0.0 listens on all interfaces." };
         var force = new Option<bool>("--force") { Description = "Replace an existing kit in --out (its CA and keys are deleted)." };
         var command = new Command("provision", "Create the federation's certificate authority and a startup kit (certificate, key, CA, settings) for the coordinator, each site and each admin.")
         {
-            output, hosts, sites, admins, days, port, force,
+            output, hosts, sites, admins, days, port, listen, force,
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
             var request = new ProvisionRequest(result.GetValue(output)!, List(result.GetValue(hosts)), List(result.GetValue(sites)),
-                List(result.GetValue(admins)), result.GetValue(days), result.GetValue(port), result.GetValue(force));
+                List(result.GetValue(admins)), result.GetValue(days), result.GetValue(port), result.GetValue(force), result.GetValue(listen));
             var layout = KitProvisioner.Provision(request, DateTimeOffset.UtcNow);
             Report(layout, request);
             return 0;

@@ -11,8 +11,8 @@ internal static class KitConfigFiles
 {
     private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
 
-    /// <summary>Listens on all interfaces with TLS, requires client certificates issued by the kit's CA.</summary>
-    public static string Coordinator(int port) => Render(
+    /// <summary>Listens on <paramref name="listenHost"/> (see <see cref="KitListenAddress"/>) with TLS, requires client certificates issued by the kit's CA.</summary>
+    public static string Coordinator(string listenHost, int port) => Render(
         "// Startup kit of the FedTransfer coordinator: run `fedtransfer coordinator --config <this file>`.\n" +
         "// cert.pem/key.pem/ca.pem are relative to this file's folder. Every caller needs a certificate issued by ca.pem:\n" +
         "// sites (OU=site) for the Federation service, admins (OU=admin) for the Admin service. See coordinator.appsettings.json\n" +
@@ -25,7 +25,7 @@ internal static class KitConfigFiles
                 ["AllowInsecureSiteIdentity"] = false,
                 ["Listener"] = new JsonObject
                 {
-                    ["Url"] = $"https://0.0.0.0:{port}",
+                    ["Url"] = $"https://{listenHost}:{port}",
                     ["CertificatePath"] = KitLayout.CertificateFile,
                     ["CertificateKeyPath"] = KitLayout.KeyFile,
                     ["RequireClientCertificate"] = true,
@@ -43,16 +43,13 @@ internal static class KitConfigFiles
         {
             ["Site"] = new JsonObject
             {
-                ["CoordinatorUrl"] = $"https://{HostForUrl(coordinatorHost)}:{port}",
+                ["CoordinatorUrl"] = $"https://{KitListenAddress.ForUrl(coordinatorHost)}:{port}",
                 ["DisplayName"] = name,
                 ["ClientCertificateFile"] = KitLayout.CertificateFile,
                 ["ClientKeyFile"] = KitLayout.KeyFile,
                 ["TrustedCaFile"] = KitLayout.CaFile,
             },
         });
-
-    private static string HostForUrl(string host) =>
-        System.Net.IPAddress.TryParse(host, out var ip) && ip.AddressFamily == System.Net.Sockets.AddressFamily.InterNetworkV6 ? $"[{host}]" : host;
 
     private static string Render(string header, JsonObject settings) => header + settings.ToJsonString(Indented) + "\n";
 }

@@ -6,7 +6,7 @@ namespace FedTransfer.Cli.Provisioning;
 /// <summary>What to provision: names are checked with <see cref="ParticipantName"/>.</summary>
 internal sealed record ProvisionRequest(
     string OutDirectory, IReadOnlyList<string> CoordinatorHosts, IReadOnlyList<string> Sites, IReadOnlyList<string> Admins,
-    int Days = 365, int Port = 7443, bool Force = false);
+    int Days = 365, int Port = 7443, bool Force = false, string? Listen = null);
 
 /// <summary>
 /// Creates a federation's certificate authority and one startup kit per participant (coordinator, each site, each admin):
@@ -21,6 +21,7 @@ internal static class KitProvisioner
     public static KitLayout Provision(ProvisionRequest request, DateTimeOffset now)
     {
         Validate(request);
+        var listenHost = KitListenAddress.Resolve(request.Listen, request.CoordinatorHosts);
         var layout = new KitLayout(Path.GetFullPath(request.OutDirectory));
         PrepareFolder(layout, request.Force);
 
@@ -33,7 +34,7 @@ internal static class KitProvisioner
 
         using (var coordinator = CertificateIssuer.Issue(ca, "coordinator", ParticipantRole.Coordinator, notBefore, notAfter, request.CoordinatorHosts))
         {
-            WriteKit(layout.CoordinatorDirectory, coordinator, ca, KitLayout.CoordinatorConfigFile, KitConfigFiles.Coordinator(request.Port));
+            WriteKit(layout.CoordinatorDirectory, coordinator, ca, KitLayout.CoordinatorConfigFile, KitConfigFiles.Coordinator(listenHost, request.Port));
         }
         foreach (var site in request.Sites)
         {

@@ -5,6 +5,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Console;
+using FedTransfer.Federation.Hosting;
 
 namespace FedTransfer.Coordinator;
 
@@ -39,6 +41,9 @@ public static class CoordinatorHost
         }
         builder.Configuration.AddEnvironmentVariables("FEDTRANSFER_");
         builder.Configuration.AddCommandLine(args);
+        // The default console logger already reads Logging:Console:FormatterName (json for JSON lines); colour follows one rule.
+        if (!TerminalColour.IsWantedOnStandardOutput())
+            builder.Services.Configure<SimpleConsoleFormatterOptions>(o => o.ColorBehavior = LoggerColorBehavior.Disabled);
         configure?.Invoke(builder);
         builder.Services.AddCoordinatorServices(builder.Configuration);
         var app = builder.Build();

@@ -27,6 +27,7 @@ public static class CoordinatorServiceCollectionExtensions
     {
         services.AddOptions<CoordinatorOptions>().Bind(configuration.GetSection(CoordinatorOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CoordinatorOptions>, CoordinatorOptionsValidator>();
+        services.AddSingleton<IValidateOptions<CoordinatorOptions>, CoordinatorSettingsKeysValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddGrpcLayer();

@@ -39,7 +39,7 @@ internal sealed class FederationEndpoint(
         var counts = request.ExampleCounts ?? new ExampleCounts();
         if (counts.Train < 0 || counts.Validation < 0)
             throw new RpcException(StatusCode.InvalidArgument, $"example counts must not be negative (train {counts.Train}, validation {counts.Validation})");
-        var siteId = certifiedSiteId ?? SiteIdentity.Insecure(name, options.Value.AllowInsecureSiteIdentity);
+        var siteId = certifiedSiteId ?? InsecureSiteId(name);
         var device = request.Device?.Device ?? "";
         var row = sites.Join(siteId, name, request.SoftwareVersion ?? "", device, counts.Train, counts.Validation);
         CoordinatorLog.SiteJoined(log, siteId, name, counts.Train, counts.Validation, device);
@@ -47,6 +47,20 @@ internal sealed class FederationEndpoint(
         {
             SiteId = row.SiteId, SessionId = row.SessionId, CoordinatorVersion = Version, SuggestedPollMs = options.Value.MaxPullWaitMs,
         });
+    }
+
+    /// <summary>
+    /// A development identity, refused when another display name already maps onto it ('site a' and 'site_a' both give
+    /// name-site_a): a second site must never silently end the first one's session and take over its tasks.
+    /// </summary>
+    private string InsecureSiteId(string name)
+    {
+        var siteId = SiteIdentity.Insecure(name, options.Value.AllowInsecureSiteIdentity);
+        if (sites.DisplayNameOf(siteId) is { } holder && !string.Equals(holder, name, StringComparison.Ordinal))
+            throw new RpcException(StatusCode.AlreadyExists,
+                $"display name '{name}' gives the development identity '{siteId}', which the site named '{holder}' already holds; " +
+                "give each site a distinct name of letters, digits, '.', '_' and '-'");
+        return siteId;
     }
 
     private async Task<PullTaskResponse> PullTaskAsync(PullTaskRequest request, ServerCallContext context)

@@ -52,6 +52,9 @@ internal sealed class SiteDirectory
         return row;
     }
 
+    /// <summary>The display name the site <paramref name="siteId"/> last joined with, or null for a site never seen.</summary>
+    public string? DisplayNameOf(string siteId) => _sites.TryGetValue(siteId, out var row) ? row.DisplayName : null;
+
     /// <summary>The site holding <paramref name="sessionId"/>, checked against the caller's certificate when it has one.</summary>
     /// <exception cref="RpcException">UNAUTHENTICATED for an unknown session (join again); PERMISSION_DENIED when another certificate uses it.</exception>
     public string RequireSession(string sessionId, ServerCallContext context)

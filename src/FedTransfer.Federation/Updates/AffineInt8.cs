@@ -57,7 +57,7 @@ public static class AffineInt8
     }
 
     /// <summary>
-    /// Checks that <paramref name="metadata"/> holds exactly the keys for <paramref name="tensors"/>, each scale a finite positive
+    /// Checks that <paramref name="metadata"/> holds exactly the keys for <paramref name="tensors"/>, each scale a finite non-negative
     /// number and each zero point an integer 0..255. Returns the parameters by tensor name, or a one-line reason.
     /// </summary>
     public static (IReadOnlyDictionary<string, (double Scale, int ZeroPoint)>? Parameters, string? Error) ReadMetadata(
@@ -68,8 +68,9 @@ public static class AffineInt8
         {
             if (!metadata.TryGetValue(ScaleKey(tensor), out var scaleText) || !metadata.TryGetValue(ZeroPointKey(tensor), out var zeroText))
                 return (null, $"int8 tensor '{tensor}' lacks its metadata '{ScaleKey(tensor)}' and '{ZeroPointKey(tensor)}'");
-            if (!double.TryParse(scaleText, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !double.IsFinite(scale) || scale <= 0)
-                return (null, $"int8 tensor '{tensor}' has scale '{Shorten(scaleText)}'; it must be a finite number > 0");
+            // Scale 0 is another encoder's way of writing an all-zero tensor (every element decodes to 0), so it is accepted.
+            if (!double.TryParse(scaleText, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !double.IsFinite(scale) || scale < 0)
+                return (null, $"int8 tensor '{tensor}' has scale '{Shorten(scaleText)}'; it must be a finite number >= 0");
             if (!int.TryParse(zeroText, NumberStyles.None, CultureInfo.InvariantCulture, out var zero) || zero > 255)
                 return (null, $"int8 tensor '{tensor}' has zero point '{Shorten(zeroText)}'; it must be an integer 0..255");
             parameters[tensor] = (scale, zero);

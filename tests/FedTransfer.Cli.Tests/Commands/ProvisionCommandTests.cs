@@ -75,7 +75,8 @@ public sealed class ProvisionCommandTests : IDisposable
         using var coordinator = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "coordinator", "coordinator.appsettings.json")),
             new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
         var listener = coordinator.RootElement.GetProperty("Coordinator").GetProperty("Listener");
-        Assert.Equal("https://0.0.0.0:7555", listener.GetProperty("Url").GetString());
+        // The first IP address named, not every interface (the review found kits listening on 0.0.0.0).
+        Assert.Equal("https://10.1.2.3:7555", listener.GetProperty("Url").GetString());
         Assert.True(listener.GetProperty("RequireClientCertificate").GetBoolean());
         Assert.Equal("ca.pem", listener.GetProperty("ClientCaPath").GetString());
         using var site = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "sites", "clinic-b", "site.appsettings.json")),
@@ -85,6 +86,38 @@ public sealed class ProvisionCommandTests : IDisposable
         Assert.Equal("clinic-b", settings.GetProperty("DisplayName").GetString());
         foreach (var key in new[] { "ClientCertificateFile", "ClientKeyFile", "TrustedCaFile" })
             Assert.True(File.Exists(Path.Combine(_out, "sites", "clinic-b", settings.GetProperty(key).GetString()!)), key);
+    }
+
+    [Theory]
+    [InlineData("0.0.0.0", "https://0.0.0.0:7443")]
+    [InlineData("::1", "https://[::1]:7443")]
+    public async Task Provision_Listen_IsTheOperatorsChoice(string listen, string expectedUrl)
+    {
+        var (code, output) = await ProvisionAsync("--listen", listen);
+
+        Assert.True(code == 0, output);
+        Assert.Equal(expectedUrl, CoordinatorListenerUrl());
+    }
+
+    [Theory]
+    [InlineData("coord.example.org", null, "names no IP address")]
+    [InlineData("coord.example.org", "coord.example.org", "--listen 'coord.example.org' is not an IP address")]
+    public async Task Provision_NothingToBind_OneLineErrorNothingWritten(string hosts, string? listen, string expected)
+    {
+        string[] args = ["provision", "--out", _out, "--coordinator-host", hosts, "--sites", "a", .. listen is null ? Array.Empty<string>() : ["--listen", listen]];
+
+        var (code, output) = await CliRun.InvokeAsync(args);
+
+        Assert.Equal(1, code);
+        Assert.Contains(expected, output);
+        Assert.False(Directory.Exists(Path.Combine(_out, "ca")));
+    }
+
+    private string CoordinatorListenerUrl()
+    {
+        using var coordinator = JsonDocument.Parse(File.ReadAllText(Path.Combine(_out, "coordinator", "coordinator.appsettings.json")),
+            new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip });
+        return coordinator.RootElement.GetProperty("Coordinator").GetProperty("Listener").GetProperty("Url").GetString()!;
     }
 
     [Fact]

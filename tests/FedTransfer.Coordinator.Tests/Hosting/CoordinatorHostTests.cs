@@ -17,6 +17,17 @@ public class CoordinatorHostTests
     }
 
     [Fact]
+    public async Task Start_MisspeltKey_FailsNamingTheNearestSetting()
+    {
+        using var temp = new TempDirectory();
+
+        var e = await Assert.ThrowsAsync<OptionsValidationException>(() =>
+            TestCoordinator.StartAsync(temp.Path, new Dictionary<string, string?> { ["Coordinator:DataDirecotry"] = "/tmp/elsewhere" }));
+
+        Assert.Contains("Coordinator:DataDirecotry is not a setting; did you mean Coordinator:DataDirectory?", e.Message);
+    }
+
+    [Fact]
     public async Task ShippedDefaults_AreBesideTheBinaries_AndArgumentsOverrideThem()
     {
         using var temp = new TempDirectory();

@@ -31,6 +31,19 @@ public sealed class FederationEndpointTests : IAsyncLifetime
         Assert.Equal(StatusCode.Unauthenticated, stale.Status);
     }
 
+    [Fact]
+    public async Task Join_AnotherNameWithTheSameDevIdentity_IsRefusedAndTheFirstKeepsItsSession()
+    {
+        using var first = await FakeSite.JoinAsync(_coordinator.Address, "site a");
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => FakeSite.JoinAsync(_coordinator.Address, "site_a"));
+
+        Assert.Equal(StatusCode.AlreadyExists, error.Status);
+        Assert.Contains("the site named 'site a' already holds", error.Message);
+        var stillThere = await first.PullAsync(0); // the first site's session did not end
+        Assert.NotNull(stillThere);
+    }
+
     [Theory]
     [InlineData("", 1)]
     [InlineData("ok", -1)]

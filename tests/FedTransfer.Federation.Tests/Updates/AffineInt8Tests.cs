@@ -83,8 +83,9 @@ public class AffineInt8Tests
     }
 
     [Theory]
-    [InlineData("fedtransfer.q8.w.scale", "0", "3", "must be a finite number > 0")]
-    [InlineData("fedtransfer.q8.w.scale", "NaN", "3", "must be a finite number > 0")]
+    [InlineData("fedtransfer.q8.w.scale", "-0.5", "3", "must be a finite number >= 0")]
+    [InlineData("fedtransfer.q8.w.scale", "NaN", "3", "must be a finite number >= 0")]
+    [InlineData("fedtransfer.q8.w.scale", "Infinity", "3", "must be a finite number >= 0")]
     [InlineData("fedtransfer.q8.w.scale", "0.5", "256", "must be an integer 0..255")]
     [InlineData("fedtransfer.q8.w.scale", "0.5", "-1", "must be an integer 0..255")]
     [InlineData("fedtransfer.q8.x.scale", "0.5", "3", "lacks its metadata")]
@@ -96,6 +97,20 @@ public class AffineInt8Tests
 
         Assert.Null(parameters);
         Assert.Contains(expected, error);
+    }
+
+    [Fact]
+    public void ReadMetadata_ZeroScale_IsAcceptedAndDecodesZeros()
+    {
+        // Another encoder may write an all-zero tensor as scale 0; the review saw such an update refused.
+        var metadata = new Dictionary<string, string> { ["fedtransfer.q8.w.scale"] = "0", ["fedtransfer.q8.w.zero_point"] = "128" };
+
+        var (parameters, error) = AffineInt8.ReadMetadata(metadata, ["w"]);
+        var back = new float[3];
+        AffineInt8.Dequantize([128, 128, 128], parameters!["w"].Scale, parameters["w"].ZeroPoint, back);
+
+        Assert.Null(error);
+        Assert.All(back, v => Assert.Equal(0f, v));
     }
 
     [Fact]

@@ -222,7 +222,7 @@ public sealed class EgressRulesTests
         { "not one the int8 encoding defines", m => m["note"] = "patient 17" },
         { "not one the int8 encoding defines", m => m[AffineInt8.KeyPrefix + "blocks.0.attn.qkv.weight.scale"] = "0.5" },
         { "lacks its metadata", m => m.Remove(AffineInt8.ZeroPointKey("lora.a")) },
-        { "must be a finite number > 0", m => m[AffineInt8.ScaleKey("head.bias")] = "patient" },
+        { "must be a finite number >= 0", m => m[AffineInt8.ScaleKey("head.bias")] = "patient" },
         { "canonical form", m => m[AffineInt8.ScaleKey("head.bias")] = " " + m[AffineInt8.ScaleKey("head.bias")] },
         { "canonical form", m => m[AffineInt8.ZeroPointKey("lora.a")] = "00" + m[AffineInt8.ZeroPointKey("lora.a")] },
     };
