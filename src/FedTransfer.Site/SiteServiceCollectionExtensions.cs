@@ -27,7 +27,7 @@ public static class SiteServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(configuration);
         services.AddOptions<SiteOptions>().Bind(configuration.GetSection(SiteOptions.SectionName)).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiteOptions>, SiteOptionsValidator>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiteOptions>, SiteSettingsKeysValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<SiteOptions>>(new SiteSettingsKeysValidator(configuration)));
 
         // No policy file: the permissive policy (any federation, no minimum, no noise). The file was checked at start.
         services.TryAddSingleton(sp => Options(sp).PolicyFile is { Length: > 0 } file && !string.IsNullOrWhiteSpace(file)

@@ -36,7 +36,7 @@ internal static class CoordinatorCommand
             }
             catch (Exception e) when (e is FileNotFoundException or InvalidOperationException or InvalidDataException or ArgumentException)
             {
-                await Console.Error.WriteLineAsync($"fedtransfer coordinator: {e.Message}").ConfigureAwait(false);
+                await Console.Error.WriteLineAsync($"fedtransfer coordinator: {StartupErrors.Describe(e)}").ConfigureAwait(false);
                 return 2;
             }
             catch (IOException e)

@@ -60,9 +60,9 @@ internal static class SiteCommand
                 error.WriteLine($"fedtransfer site: {failure}");
             return 2;
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException or InvalidOperationException)
+        catch (Exception e) when (e is FileNotFoundException or FormatException or InvalidOperationException or InvalidDataException)
         {
-            error.WriteLine($"fedtransfer site: {e.Message}");
+            error.WriteLine($"fedtransfer site: {StartupErrors.Describe(e)}");
             return 2;
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)

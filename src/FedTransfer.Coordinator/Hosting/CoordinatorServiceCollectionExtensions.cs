@@ -27,7 +27,8 @@ public static class CoordinatorServiceCollectionExtensions
     {
         services.AddOptions<CoordinatorOptions>().Bind(configuration.GetSection(CoordinatorOptions.SectionName)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CoordinatorOptions>, CoordinatorOptionsValidator>();
-        services.AddSingleton<IValidateOptions<CoordinatorOptions>, CoordinatorSettingsKeysValidator>();
+        services.AddSingleton<IValidateOptions<CoordinatorOptions>>(new CoordinatorSettingsKeysValidator(configuration));
+        services.AddSingleton<IValidateOptions<CoordinatorOptions>, CertificateLifetimeValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
         services.AddGrpcLayer();

@@ -22,4 +22,7 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 105, Level = LogLevel.Warning, Message = "Receipt log {Path}: line {Line} is not a receipt record and is kept as it is (a write cut short by a crash?): {Reason}")]
     public static partial void BadReceiptLogLine(ILogger logger, string path, int line, string reason);
+
+    [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{Warning}")]
+    public static partial void CertificateExpiresSoon(ILogger logger, string warning);
 }

@@ -13,10 +13,10 @@ public static class ArtifactChunking
     public const int DefaultChunkBytes = 1024 * 1024;
 
     /// <summary>The chunk size to use for a request: the default for 0, else the requested size when within limits.</summary>
-    /// <exception cref="ArgumentOutOfRangeException">Outside [MinChunkBytes, MaxChunkBytes].</exception>
+    /// <exception cref="ArgumentException">Outside [MinChunkBytes, MaxChunkBytes]; the message is the caller's one line (no parameter name appended).</exception>
     public static int Resolve(int requested, int defaultSize) => requested == 0
         ? defaultSize
         : requested is >= MinChunkBytes and <= MaxChunkBytes
             ? requested
-            : throw new ArgumentOutOfRangeException(nameof(requested), requested, $"chunk_size_bytes must be 0 (default) or between {MinChunkBytes} and {MaxChunkBytes}, got {requested}");
+            : throw new ArgumentException($"chunk_size_bytes must be 0 (default) or between {MinChunkBytes} and {MaxChunkBytes}, got {requested}");
 }

@@ -18,9 +18,9 @@ internal static class ArtifactStreaming
         {
             chunkSize = ArtifactChunking.Resolve(request.ChunkSizeBytes, defaultChunkSize);
         }
-        catch (ArgumentOutOfRangeException e)
+        catch (ArgumentException e)
         {
-            throw new RpcException(StatusCode.InvalidArgument, e.Message.Split(Environment.NewLine)[0]);
+            throw new RpcException(StatusCode.InvalidArgument, e.Message);
         }
         var size = store.TryGetSize(request.Digest)
             ?? throw new RpcException(StatusCode.NotFound, $"no artifact with digest {request.Digest} is stored");

@@ -42,6 +42,33 @@ public sealed class SiteCommandTests
     }
 
     [Fact]
+    public async Task Invoke_InvalidJsonInConfigFile_OneLineWithFileAndPosition()
+    {
+        // Arrange: the review saw a stack trace here.
+        var file = Path.Combine(Path.GetTempPath(), $"fedtransfer-bad-{Guid.NewGuid():N}.json");
+        File.WriteAllText(file, "{ \"Site\": { \"DisplayName\": \"clinic-a\", } oops");
+        var root = new RootCommand { SiteCommand.Create() };
+        var error = new StringWriter();
+
+        try
+        {
+            // Act
+            var code = await root.Parse(["site", "--config", file]).InvokeAsync(new InvocationConfiguration { Error = error, Output = new StringWriter() });
+
+            // Assert
+            Assert.Equal(2, code);
+            var lines = error.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries);
+            var line = Assert.Single(lines);
+            Assert.Contains(file, line);
+            Assert.True(line.Contains("LineNumber", StringComparison.Ordinal) && line.Contains("Fix the file", StringComparison.Ordinal), line);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
     public void Parse_ConfigurationOverrides_AreKeptAsUnmatchedTokens()
     {
         // Arrange

@@ -17,8 +17,10 @@ public class ArtifactChunkingTests
     [InlineData(-1)]
     public void Resolve_OutsideLimits_Throws(int requested)
     {
-        var e = Assert.Throws<ArgumentOutOfRangeException>(() => ArtifactChunking.Resolve(requested, ArtifactChunking.DefaultChunkBytes));
+        var e = Assert.Throws<ArgumentException>(() => ArtifactChunking.Resolve(requested, ArtifactChunking.DefaultChunkBytes));
 
         Assert.Contains("between 4096 and 3145728", e.Message);
+        Assert.DoesNotContain("(Parameter", e.Message); // the review saw "(Parameter 'requested')" reach a site
+
     }
 }

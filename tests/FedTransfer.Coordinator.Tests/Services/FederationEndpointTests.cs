@@ -97,6 +97,7 @@ public sealed class FederationEndpointTests : IAsyncLifetime
 
         Assert.Equal(StatusCode.OutOfRange, beyond.Status);
         Assert.Equal(StatusCode.InvalidArgument, chunk.Status);
+        Assert.DoesNotContain("(Parameter", chunk.Message);
         Assert.Equal(StatusCode.NotFound, unknown.Status);
         Assert.Equal(StatusCode.InvalidArgument, malformed.Status);
     }
