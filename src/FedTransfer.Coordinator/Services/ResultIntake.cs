@@ -148,8 +148,10 @@ internal sealed class ResultIntake(
         var trainResult = task.Kind == RowValues.Train && payload is not null
             ? () => new SiteTrainResult(task.SiteId, header.ExampleCount, metrics, run.Decoded(() => payloads.OpenRead(task.TaskId), $"update of task {task.TaskId}"))
             : (Func<SiteTrainResult>?)null;
+        // A refused result's metrics are not stored: a metric that broke the rules must not be kept for anyone to read.
+        var stored = check.IsValid ? metrics : new Dictionary<string, double>();
         var row = new UpdateRow(task.TaskId, task.RunId, task.Round, task.Kind, task.SiteId, payload?.Digest ?? "", payload?.SizeBytes ?? 0,
-            header.ExampleCount, ProtoMapping.MetricsJson(metrics), "", "", clock.GetUtcNow().ToUnixTimeMilliseconds());
+            header.ExampleCount, ProtoMapping.MetricsJson(stored), "", "", clock.GetUtcNow().ToUnixTimeMilliseconds());
         var active = run.Active;
         if (active is not null && active.Round == task.Round && active.Kind == task.Kind)
         {
@@ -173,7 +175,7 @@ internal sealed class ResultIntake(
         var examples = header.ExampleCount;
         var check = UpdateValidator.CheckExampleCount(examples);
         if (!check.IsValid) return check;
-        check = CheckMetrics(metrics);
+        check = CheckMetrics(metrics, task.Kind == RowValues.Train);
         if (!check.IsValid || task.Kind != RowValues.Train) return check;
         var encoding = (DeltaEncoding)(int)header.UpdateEncoding;
         if (encoding != run.Settings.Encoding)
@@ -193,9 +195,10 @@ internal sealed class ResultIntake(
     private static string Describe(UpdateEncoding encoding) =>
         DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
 
-    private static UpdateCheck CheckMetrics(IReadOnlyDictionary<string, double> metrics)
+    private static UpdateCheck CheckMetrics(IReadOnlyDictionary<string, double> metrics, bool isTrain)
     {
         if (metrics.Count > MaxMetrics) return UpdateCheck.Reject($"at most {MaxMetrics} metrics are accepted, got {metrics.Count}");
+        if (ResultMetrics.CheckNames(metrics.Keys, isTrain) is { } notAllowed) return UpdateCheck.Reject(notAllowed);
         foreach (var (key, value) in metrics)
         {
             if (key.Length == 0 || Encoding.UTF8.GetByteCount(key) > MaxMetricKeyBytes)

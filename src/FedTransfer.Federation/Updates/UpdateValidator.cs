@@ -50,12 +50,15 @@ public sealed class UpdateValidator
     }
 
     /// <summary>
-    /// The int8 encoding needs exactly its scale and zero point keys for every tensor; the float encodings ignore metadata here
-    /// (the site's egress rules refuse free-text metadata before it leaves).
+    /// Metadata is free text that could carry anything: the float encodings allow none, and the int8 encoding exactly its
+    /// scale and zero point keys for every tensor. The site runs this before sending and the coordinator again on arrival.
     /// </summary>
     public UpdateCheck CheckMetadata(IReadOnlyDictionary<string, string> metadata, IEnumerable<string> tensors)
     {
-        if (_encoding != DeltaEncoding.AffineInt8) return UpdateCheck.Valid;
+        if (_encoding != DeltaEncoding.AffineInt8)
+            return metadata.Count == 0 ? UpdateCheck.Valid
+                : UpdateCheck.Reject($"the update carries metadata ({string.Join(", ", metadata.Keys.Order(StringComparer.Ordinal).Take(3).Select(k => k.Length <= 64 ? k : k[..61] + "..."))}); " +
+                                     "a delta may hold tensors only");
         var (_, error) = AffineInt8.ReadMetadata(metadata, tensors);
         return error is null ? UpdateCheck.Valid : UpdateCheck.Reject(error);
     }

@@ -16,14 +16,6 @@ namespace FedTransfer.Site.Egress;
 /// </summary>
 internal static class EgressRules
 {
-    /// <summary>Metric names a train result may carry: aggregates over the local splits, never per-example values.</summary>
-    public static readonly IReadOnlySet<string> TrainMetrics = new HashSet<string>(StringComparer.Ordinal)
-        { "train_loss", "train_accuracy", "val_loss", "val_accuracy" };
-
-    /// <summary>Metric names an evaluate result may carry.</summary>
-    public static readonly IReadOnlySet<string> EvaluateMetrics = new HashSet<string>(StringComparer.Ordinal)
-        { "val_loss", "val_accuracy" };
-
     public static string? CheckJoin(JoinRequest r)
     {
         var nameBytes = Encoding.UTF8.GetByteCount(r.DisplayName);
@@ -61,18 +53,16 @@ internal static class EgressRules
         if (h.Round != grant.Round) return $"round {h.Round} differs from the task's round {grant.Round}";
         if (h.Declined != DeclineReason.Unspecified) return EgressPolicyRules.CheckDecline(h, payload);
         if (h.ExampleCount <= 0) return $"example count must be positive, got {h.ExampleCount}";
-        if (CheckMetrics(h, grant.IsTrain ? TrainMetrics : EvaluateMetrics) is { } metrics) return metrics;
+        if (CheckMetrics(h, grant.IsTrain) is { } metrics) return metrics;
         return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!, grant.Encoding) : CheckNoPayload(h, payload);
     }
 
-    private static string? CheckMetrics(ResultHeader h, IReadOnlySet<string> allowed)
+    // The allowed names are declared once in ResultMetrics, which the coordinator enforces too.
+    private static string? CheckMetrics(ResultHeader h, bool isTrain)
     {
+        if (ResultMetrics.CheckNames(h.Metrics.Keys, isTrain) is { } bad) return bad;
         foreach (var (name, value) in h.Metrics)
-        {
-            if (!allowed.Contains(name))
-                return $"metric '{Shorten(name)}' is not allowed (allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})";
             if (!double.IsFinite(value)) return $"metric '{name}' is {value}, not a finite number";
-        }
         return null;
     }
 
@@ -94,10 +84,8 @@ internal static class EgressRules
         {
             return $"the payload is not valid safetensors: {e.Message}";
         }
-        // Metadata is free text: it could carry anything, so a delta leaves with tensors alone, except for exactly the numeric
-        // scale / zero point keys of the int8 encoding (the validator refuses any other key and any non-numeric value).
-        if (file.Metadata.Count > 0 && encoding != DeltaEncoding.AffineInt8)
-            return $"the payload carries metadata ({string.Join(", ", file.Metadata.Keys.Take(3).Select(Shorten))}); a delta may hold tensors only";
+        // Metadata is free text: the validator (the same one the coordinator runs) lets a delta leave with tensors alone, except
+        // for exactly the numeric scale / zero point keys of the int8 encoding; here they must also be in canonical form.
         var verdict = new UpdateValidator(trainable, encoding).Validate(file.Tensors, h.ExampleCount, file.Metadata);
         return verdict.IsValid ? CheckCanonicalMetadata(file.Metadata) : verdict.Reason;
     }

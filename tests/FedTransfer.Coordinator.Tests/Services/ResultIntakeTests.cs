@@ -142,6 +142,24 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         Assert.Contains("lacks its metadata", noMetadata.Reason);
     }
 
+    [Fact]
+    public async Task ResultsBreakingTheSitesOwnRules_AreRejectedOnTheCoordinatorToo()
+    {
+        // The review's client skipped the site's egress rules; the coordinator stored both of these.
+        var (_, tasks) = await StartRoundAsync(2, 1);
+        var delta = Tensors.Random(42, 0.1f);
+
+        var secretMetric = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, Tensors.Bytes(delta),
+            new Dictionary<string, double> { ["train_loss"] = 0.5, ["secret_patient_count"] = 17 });
+        var freeText = await tasks[1].Site.PushAsync(tasks[1].Task.TaskId, 1, 10,
+            SafeTensors.Serialize(delta, new Dictionary<string, string> { ["note"] = "patient 17, ward B" }));
+
+        Assert.Equal(ResultOutcome.Rejected, secretMetric.Outcome);
+        Assert.Contains("metric 'secret_patient_count' is not allowed", secretMetric.Reason);
+        Assert.Equal(ResultOutcome.Rejected, freeText.Outcome);
+        Assert.Contains("carries metadata (note); a delta may hold tensors only", freeText.Reason);
+    }
+
     private static IReadOnlyList<TensorRecord> Dequantised(EncodedDelta encoded)
     {
         var (parameters, _) = AffineInt8.ReadMetadata(encoded.Metadata, encoded.Tensors.Select(t => t.Name));
