@@ -27,6 +27,9 @@ internal sealed partial class AdminEndpoint
         RequireStored(request.InitialAdapterDigest, "initial_adapter_digest");
         ReadHeader(request.BackboneDigest, "the backbone");
         var trainable = TrainableOf(request.InitialAdapterDigest);
+        // A NaN in the weights would surface rounds later as every site's non-finite loss: refuse it while it is one upload.
+        RequireFinite(request.BackboneDigest, "the backbone");
+        RequireFinite(request.InitialAdapterDigest, "the initial adapter");
         var row = new FederationRow("fed-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, request.BackboneDigest,
             request.AdapterSpec.Trim(), request.TaskSpec.Trim(), request.InitialAdapterDigest, NowMs);
         var stored = catalog.AddFederation(row);
@@ -124,6 +127,21 @@ internal sealed partial class AdminEndpoint
         {
             using var stream = store.OpenRead(digest);
             return SafeTensors.ReadHeader(stream, what);
+        }
+        catch (SafeTensorsFormatException e)
+        {
+            throw Invalid($"{what} ({digest[..12]}…) is not a valid safetensors file: {e.Message}");
+        }
+    }
+
+    private void RequireFinite(string digest, string what)
+    {
+        try
+        {
+            using var stream = store.OpenRead(digest);
+            var header = SafeTensors.ReadHeader(stream, what);
+            var check = FedTransfer.Federation.Updates.UpdateValidator.CheckAllFinite(stream, header, what);
+            if (!check.IsValid) throw Invalid($"{what} ({digest[..12]}…) has non-finite weights: {check.Reason}; upload weights without NaN or infinity");
         }
         catch (SafeTensorsFormatException e)
         {

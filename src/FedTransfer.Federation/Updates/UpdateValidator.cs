@@ -108,17 +108,27 @@ public sealed class UpdateValidator
             if (!check.IsValid) return check;
             check = CheckMetadata(header.Metadata, header.Tensors.Select(t => t.Name));
             if (!check.IsValid) return check;
-            var verdict = UpdateCheck.Valid;
-            TensorStreamReader.ForEach(payload, header, (entry, data) =>
-            {
-                verdict = CheckFinite(entry.Name, entry.DType, data);
-                return verdict.IsValid;
-            }, fileName);
-            return verdict;
+            return CheckAllFinite(payload, header, fileName);
         }
         catch (SafeTensorsFormatException e)
         {
             return UpdateCheck.Reject($"the payload is not valid safetensors: {e.Message}");
         }
+    }
+
+    /// <summary>
+    /// Every value of every tensor after <paramref name="header"/> in <paramref name="payload"/> must be finite, read one
+    /// tensor at a time (a backbone of any size stays at one tensor in memory); the first NaN or infinity is named.
+    /// </summary>
+    /// <exception cref="SafeTensorsFormatException">The tensor data is cut short or malformed.</exception>
+    public static UpdateCheck CheckAllFinite(Stream payload, SafeTensorsHeader header, string? fileName = null)
+    {
+        var verdict = UpdateCheck.Valid;
+        TensorStreamReader.ForEach(payload, header, (entry, data) =>
+        {
+            verdict = CheckFinite(entry.Name, entry.DType, data);
+            return verdict.IsValid;
+        }, fileName);
+        return verdict;
     }
 }

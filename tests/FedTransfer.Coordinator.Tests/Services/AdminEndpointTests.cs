@@ -73,6 +73,26 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         Assert.Contains("not a valid safetensors file", notSafetensors.Detail);
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task CreateFederation_NonFiniteWeights_AreRefusedNamingTheTensor(bool inBackbone)
+    {
+        // The review created a federation on a NaN backbone; every site then retrained every second.
+        var clean = await AdminClient.UploadAsync(Channel, Tensors.Bytes(Tensors.Random(9)));
+        var poisoned = await AdminClient.UploadAsync(Channel, Tensors.Bytes([TensorRecord.Create<float>("head.weight", [0.5f, float.NaN, 1f], 3)]));
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        {
+            Name = "nan-" + inBackbone, BackboneDigest = inBackbone ? poisoned.Digest : clean.Digest, AdapterSpec = "lora:r=4",
+            InitialAdapterDigest = inBackbone ? clean.Digest : poisoned.Digest,
+        }));
+
+        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Contains(inBackbone ? "the backbone" : "the initial adapter", error.Detail);
+        Assert.Contains("'head.weight' element 1 is NaN", error.Detail);
+    }
+
     [Fact]
     public async Task CreateFederation_UnparseableAdapterSpec_IsInvalidArgument()
     {
