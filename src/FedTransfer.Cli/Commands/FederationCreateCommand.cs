@@ -64,8 +64,8 @@ internal static class FederationCreateCommand
     internal static int ClassesOf(string taskSpec)
     {
         const string prefix = "classify:classes=";
-        if (taskSpec.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && int.TryParse(taskSpec[prefix.Length..], out var n) && n >= 2)
+        if (taskSpec.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && int.TryParse(taskSpec[prefix.Length..], out var n) && n is >= 2 and <= 100_000)
             return n;
-        throw new ArgumentException($"--task '{taskSpec}' is not supported; use classify:classes=N with N >= 2.");
+        throw new ArgumentException($"--task '{taskSpec}' is not supported; use classify:classes=N with 2 <= N <= 100000.");
     }
 }

@@ -33,9 +33,11 @@ internal sealed record RunSettings(
         Require(r.RoundTimeoutSeconds is >= 1 and <= 86_400, $"round_timeout_seconds must be between 1 and 86400, got {r.RoundTimeoutSeconds}");
         Require(r.EvalEvery >= 0, $"eval_every must be 0 (never) or positive, got {r.EvalEvery}");
         var h = r.HyperParameters ?? throw new ArgumentException("hyper_parameters must be set (epochs, batch_size, learning_rate)");
-        Require(h.Epochs >= 1, $"hyper_parameters.epochs must be at least 1, got {h.Epochs}");
-        Require(h.BatchSize >= 1, $"hyper_parameters.batch_size must be at least 1, got {h.BatchSize}");
-        Require(h.LearningRate > 0 && double.IsFinite(h.LearningRate), $"hyper_parameters.learning_rate must be a positive number, got {h.LearningRate}");
+        // Upper bounds catch typos (epochs=1000000, learning_rate=1e6) before every site spends a round on them.
+        Require(h.Epochs is >= 1 and <= MaxEpochs, $"hyper_parameters.epochs must be between 1 and {MaxEpochs}, got {h.Epochs}");
+        Require(h.BatchSize is >= 1 and <= MaxBatchSize, $"hyper_parameters.batch_size must be between 1 and {MaxBatchSize}, got {h.BatchSize}");
+        Require(h.LearningRate is > 0 and <= MaxLearningRate,
+            $"hyper_parameters.learning_rate must be a number in (0, {MaxLearningRate}], got {h.LearningRate}");
         Require(h.FedproxMu >= 0 && double.IsFinite(h.FedproxMu), $"hyper_parameters.fedprox_mu must be 0 or positive, got {h.FedproxMu}");
         var encoding = (DeltaEncoding)(int)r.UpdateEncoding;
         Require(DeltaEncodings.IsDefined(encoding), $"update_encoding {(int)r.UpdateEncoding} is unknown; use one of {string.Join(", ", DeltaEncodings.Names)}");
@@ -76,6 +78,15 @@ internal sealed record RunSettings(
     /// </summary>
     /// <exception cref="ArgumentException">agg=exact with a strategy outside the FedAvg family; the message says what to use instead.</exception>
     public IStrategy CreateStrategy(string adapterSpec) => ExactLoraStrategy.For(CreateStrategy(), adapterSpec);
+
+    /// <summary>Most local epochs per round a run may ask for.</summary>
+    public const int MaxEpochs = 1000;
+
+    /// <summary>Largest local batch a run may ask for.</summary>
+    public const int MaxBatchSize = 65_536;
+
+    /// <summary>Largest learning rate a run may ask for; fine-tuning rates are orders of magnitude below it.</summary>
+    public const double MaxLearningRate = 10;
 
     private static void Require(bool ok, string message)
     {

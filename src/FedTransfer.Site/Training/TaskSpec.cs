@@ -8,6 +8,9 @@ namespace FedTransfer.Site.Training;
 /// </summary>
 internal sealed record TaskSpec(int Classes)
 {
+    /// <summary>Most classes a head may have (ImageNet-21k has about 21,800).</summary>
+    public const int MaxClasses = 100_000;
+
     public static TaskSpec Parse(string text)
     {
         var spec = text?.Trim() ?? "";
@@ -22,8 +25,9 @@ internal sealed record TaskSpec(int Classes)
             var key = eq < 0 ? part : part[..eq].Trim();
             if (!key.Equals("classes", StringComparison.OrdinalIgnoreCase))
                 throw new FormatException($"task spec '{spec}': unknown key '{key}'; expected classes=N");
-            if (!int.TryParse(part[(eq + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 2)
-                throw new FormatException($"task spec '{spec}': classes must be an integer >= 2");
+            // The cap turns classes=100000000 into this line instead of a multi-gigabyte head allocation failing mid-task.
+            if (!int.TryParse(part[(eq + 1)..].Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n is < 2 or > MaxClasses)
+                throw new FormatException($"task spec '{spec}': classes must be an integer between 2 and {MaxClasses}");
             classes = n;
         }
         return new TaskSpec(classes ?? throw new FormatException($"task spec '{spec}': classes=N is missing"));

@@ -79,6 +79,9 @@ public class RunSettingsTests
         { r => r.HyperParameters = null, "hyper_parameters must be set" },
         { r => r.HyperParameters.Epochs = 0, "epochs" },
         { r => r.HyperParameters.LearningRate = double.NaN, "learning_rate" },
+        { r => r.HyperParameters.LearningRate = 1e6, "learning_rate must be a number in (0, 10]" },
+        { r => r.HyperParameters.Epochs = 1_000_000, "epochs must be between 1 and 1000" },
+        { r => r.HyperParameters.BatchSize = 1 << 20, "batch_size must be between 1 and 65536" },
         { r => r.HyperParameters.FedproxMu = -1, "fedprox_mu" },
         { r => r.StrategySettings["server_lr"] = "fast", "server_lr" },
     };
