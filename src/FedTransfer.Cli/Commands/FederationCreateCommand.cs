@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Site.Training;
 using FedTransfer.Torch.Training;
 using Spectre.Console;
 
@@ -61,11 +62,16 @@ internal static class FederationCreateCommand
     }
 
     /// <summary>The class count of a <c>classify:classes=N</c> task spec.</summary>
+    /// <remarks>Parsed by the site's own <see cref="TaskSpec"/>, so the CLI accepts exactly what a site will train.</remarks>
     internal static int ClassesOf(string taskSpec)
     {
-        const string prefix = "classify:classes=";
-        if (taskSpec.StartsWith(prefix, StringComparison.OrdinalIgnoreCase) && int.TryParse(taskSpec[prefix.Length..], out var n) && n is >= 2 and <= 100_000)
-            return n;
-        throw new ArgumentException($"--task '{taskSpec}' is not supported; use classify:classes=N with 2 <= N <= 100000.");
+        try
+        {
+            return TaskSpec.Parse(taskSpec).Classes;
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"--task: {e.Message}.", e);
+        }
     }
 }

@@ -25,11 +25,8 @@ internal sealed partial class AdminEndpoint
         if (!FedTransfer.Torch.Adapters.AdapterSpec.TryParse(request.AdapterSpec, out _, out var specError)) throw Invalid(specError!);
         RequireStored(request.BackboneDigest, "backbone_digest");
         RequireStored(request.InitialAdapterDigest, "initial_adapter_digest");
-        ReadHeader(request.BackboneDigest, "the backbone");
-        var trainable = TrainableOf(request.InitialAdapterDigest);
-        // A NaN in the weights would surface rounds later as every site's non-finite loss: refuse it while it is one upload.
-        RequireFinite(request.BackboneDigest, "the backbone");
-        RequireFinite(request.InitialAdapterDigest, "the initial adapter");
+        ReadHeader(request.BackboneDigest, "the backbone", requireFinite: true);
+        var trainable = TrainableOf(request.InitialAdapterDigest, requireFinite: true);
         var row = new FederationRow("fed-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), name, request.BackboneDigest,
             request.AdapterSpec.Trim(), request.TaskSpec.Trim(), request.InitialAdapterDigest, NowMs);
         var stored = catalog.AddFederation(row);
@@ -121,27 +118,17 @@ internal sealed partial class AdminEndpoint
         if (!store.Exists(digest)) throw new RpcException(StatusCode.NotFound, $"{field} {digest} is not stored; upload it first (UploadArtifact)");
     }
 
-    private SafeTensorsHeader ReadHeader(string digest, string what)
-    {
-        try
-        {
-            using var stream = store.OpenRead(digest);
-            return SafeTensors.ReadHeader(stream, what);
-        }
-        catch (SafeTensorsFormatException e)
-        {
-            throw Invalid($"{what} ({digest[..12]}…) is not a valid safetensors file: {e.Message}");
-        }
-    }
-
-    private void RequireFinite(string digest, string what)
+    /// <param name="requireFinite">Also read every weight, in the same pass, and refuse a NaN or infinity: a NaN would surface
+    /// rounds later as every site's non-finite loss, so federation create refuses it while it is one upload.</param>
+    private SafeTensorsHeader ReadHeader(string digest, string what, bool requireFinite = false)
     {
         try
         {
             using var stream = store.OpenRead(digest);
             var header = SafeTensors.ReadHeader(stream, what);
-            var check = FedTransfer.Federation.Updates.UpdateValidator.CheckAllFinite(stream, header, what);
-            if (!check.IsValid) throw Invalid($"{what} ({digest[..12]}…) has non-finite weights: {check.Reason}; upload weights without NaN or infinity");
+            if (requireFinite && FedTransfer.Federation.Updates.UpdateValidator.CheckAllFinite(stream, header, what) is { IsValid: false } check)
+                throw Invalid($"{what} ({digest[..12]}…) has non-finite weights: {check.Reason}; upload weights without NaN or infinity");
+            return header;
         }
         catch (SafeTensorsFormatException e)
         {
@@ -149,11 +136,11 @@ internal sealed partial class AdminEndpoint
         }
     }
 
-    private TrainableSet TrainableOf(string initialAdapterDigest)
+    private TrainableSet TrainableOf(string initialAdapterDigest, bool requireFinite = false)
     {
         try
         {
-            return TrainableSet.FromHeader(ReadHeader(initialAdapterDigest, "the initial adapter"));
+            return TrainableSet.FromHeader(ReadHeader(initialAdapterDigest, "the initial adapter", requireFinite));
         }
         catch (ArgumentException e)
         {

@@ -1,4 +1,3 @@
-using System.Text;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
@@ -24,8 +23,6 @@ internal sealed class ResultIntake(
     SiteDirectory sites, TaskStore tasks, RunStore runs, RunRegistry registry, UpdateFiles payloads, TaskMailbox mailbox,
     RunEventHub events, ReceiptNotary notary, IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<ResultIntake> log)
 {
-    private const int MaxMetrics = 64;
-    private const int MaxMetricKeyBytes = 64;
     private readonly KeyedLock _taskLocks = new();
     private readonly SemaphoreSlim _receiving = new(options.Value.MaxConcurrentUploads, options.Value.MaxConcurrentUploads);
 
@@ -175,8 +172,9 @@ internal sealed class ResultIntake(
         var examples = header.ExampleCount;
         var check = UpdateValidator.CheckExampleCount(examples);
         if (!check.IsValid) return check;
-        check = CheckMetrics(metrics, task.Kind == RowValues.Train);
-        if (!check.IsValid || task.Kind != RowValues.Train) return check;
+        // The same allowlist the site's egress rules apply: a modified site client is not trusted to have applied it.
+        if (ResultMetrics.Check(metrics, task.Kind == RowValues.Train) is { } badMetric) return UpdateCheck.Reject(badMetric);
+        if (task.Kind != RowValues.Train) return check;
         var encoding = (DeltaEncoding)(int)header.UpdateEncoding;
         if (encoding != run.Settings.Encoding)
             return UpdateCheck.Reject($"the result declares update encoding {Describe(header.UpdateEncoding)} but run {run.RunId} uses {run.Settings.Encoding.ToText()}");
@@ -194,19 +192,6 @@ internal sealed class ResultIntake(
 
     private static string Describe(UpdateEncoding encoding) =>
         DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
-
-    private static UpdateCheck CheckMetrics(IReadOnlyDictionary<string, double> metrics, bool isTrain)
-    {
-        if (metrics.Count > MaxMetrics) return UpdateCheck.Reject($"at most {MaxMetrics} metrics are accepted, got {metrics.Count}");
-        if (ResultMetrics.CheckNames(metrics.Keys, isTrain) is { } notAllowed) return UpdateCheck.Reject(notAllowed);
-        foreach (var (key, value) in metrics)
-        {
-            if (key.Length == 0 || Encoding.UTF8.GetByteCount(key) > MaxMetricKeyBytes)
-                return UpdateCheck.Reject($"metric names must be 1..{MaxMetricKeyBytes} bytes, got '{key}'");
-            if (!double.IsFinite(value)) return UpdateCheck.Reject($"metric '{key}' is {value}: metrics must be finite");
-        }
-        return UpdateCheck.Valid;
-    }
 
     private static Receipt ToReceipt(UpdateRow row, bool duplicate) => new()
     {

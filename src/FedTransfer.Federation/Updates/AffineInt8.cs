@@ -70,13 +70,13 @@ public static class AffineInt8
                 return (null, $"int8 tensor '{tensor}' lacks its metadata '{ScaleKey(tensor)}' and '{ZeroPointKey(tensor)}'");
             // Scale 0 is another encoder's way of writing an all-zero tensor (every element decodes to 0), so it is accepted.
             if (!double.TryParse(scaleText, NumberStyles.Float, CultureInfo.InvariantCulture, out var scale) || !double.IsFinite(scale) || scale < 0)
-                return (null, $"int8 tensor '{tensor}' has scale '{Shorten(scaleText)}'; it must be a finite number >= 0");
+                return (null, $"int8 tensor '{tensor}' has scale '{ReasonText.Shorten(scaleText)}'; it must be a finite number >= 0");
             if (!int.TryParse(zeroText, NumberStyles.None, CultureInfo.InvariantCulture, out var zero) || zero > 255)
-                return (null, $"int8 tensor '{tensor}' has zero point '{Shorten(zeroText)}'; it must be an integer 0..255");
+                return (null, $"int8 tensor '{tensor}' has zero point '{ReasonText.Shorten(zeroText)}'; it must be an integer 0..255");
             parameters[tensor] = (scale, zero);
         }
         var extra = metadata.Keys.FirstOrDefault(k => !IsKnownKey(k, parameters));
-        return extra is null ? (parameters, null) : (null, $"metadata key '{Shorten(extra)}' is not one the int8 encoding defines for this update");
+        return extra is null ? (parameters, null) : (null, $"metadata key '{ReasonText.Shorten(extra)}' is not one the int8 encoding defines for this update");
     }
 
     private static bool IsKnownKey(string key, Dictionary<string, (double, int)> parameters)
@@ -87,6 +87,4 @@ public static class AffineInt8
             : rest.EndsWith(".zero_point", StringComparison.Ordinal) ? rest[..^".zero_point".Length] : null;
         return tensor is not null && parameters.ContainsKey(tensor);
     }
-
-    private static string Shorten(string s) => s.Length <= 64 ? s : s[..61] + "...";
 }

@@ -15,12 +15,19 @@ public static class ResultMetrics
     public static readonly IReadOnlySet<string> Evaluate = new HashSet<string>(StringComparer.Ordinal)
         { "val_loss", "val_accuracy" };
 
-    /// <summary>Null when every name is allowed for the kind of result, else one line naming the first that is not.</summary>
-    public static string? CheckNames(IEnumerable<string> names, bool isTrain)
+    /// <summary>
+    /// Null when every metric is allowed for the kind of result and finite, else one line naming the first that is not.
+    /// The allowlist also bounds how many metrics and how long their names can be.
+    /// </summary>
+    public static string? Check(IEnumerable<KeyValuePair<string, double>> metrics, bool isTrain)
     {
         var allowed = isTrain ? Train : Evaluate;
-        var bad = names.FirstOrDefault(n => !allowed.Contains(n));
-        return bad is null ? null
-            : $"metric '{(bad.Length <= 64 ? bad : bad[..61] + "...")}' is not allowed (allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})";
+        foreach (var (name, value) in metrics)
+        {
+            if (!allowed.Contains(name))
+                return $"metric '{ReasonText.Shorten(name)}' is not allowed (allowed: {string.Join(", ", allowed.Order(StringComparer.Ordinal))})";
+            if (!double.IsFinite(value)) return $"metric '{name}' is {value}, not a finite number";
+        }
+        return null;
     }
 }

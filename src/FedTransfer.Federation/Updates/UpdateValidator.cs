@@ -57,7 +57,7 @@ public sealed class UpdateValidator
     {
         if (_encoding != DeltaEncoding.AffineInt8)
             return metadata.Count == 0 ? UpdateCheck.Valid
-                : UpdateCheck.Reject($"the update carries metadata ({string.Join(", ", metadata.Keys.Order(StringComparer.Ordinal).Take(3).Select(k => k.Length <= 64 ? k : k[..61] + "..."))}); " +
+                : UpdateCheck.Reject($"the update carries metadata ({string.Join(", ", metadata.Keys.Order(StringComparer.Ordinal).Take(3).Select(ReasonText.Shorten))}); " +
                                      "a delta may hold tensors only");
         var (_, error) = AffineInt8.ReadMetadata(metadata, tensors);
         return error is null ? UpdateCheck.Valid : UpdateCheck.Reject(error);

@@ -53,17 +53,9 @@ internal static class EgressRules
         if (h.Round != grant.Round) return $"round {h.Round} differs from the task's round {grant.Round}";
         if (h.Declined != DeclineReason.Unspecified) return EgressPolicyRules.CheckDecline(h, payload);
         if (h.ExampleCount <= 0) return $"example count must be positive, got {h.ExampleCount}";
-        if (CheckMetrics(h, grant.IsTrain) is { } metrics) return metrics;
+        // The allowed names are declared once in ResultMetrics, which the coordinator enforces too.
+        if (ResultMetrics.Check(h.Metrics, grant.IsTrain) is { } metrics) return metrics;
         return grant.IsTrain ? CheckDelta(h, payload, grant.Trainable!, grant.Encoding) : CheckNoPayload(h, payload);
-    }
-
-    // The allowed names are declared once in ResultMetrics, which the coordinator enforces too.
-    private static string? CheckMetrics(ResultHeader h, bool isTrain)
-    {
-        if (ResultMetrics.CheckNames(h.Metrics.Keys, isTrain) is { } bad) return bad;
-        foreach (var (name, value) in h.Metrics)
-            if (!double.IsFinite(value)) return $"metric '{name}' is {value}, not a finite number";
-        return null;
     }
 
     private static string? CheckNoPayload(ResultHeader h, ReadOnlyMemory<byte> payload) =>

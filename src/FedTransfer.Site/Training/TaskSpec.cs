@@ -6,7 +6,7 @@ namespace FedTransfer.Site.Training;
 /// What the trained head predicts, parsed from a task spec such as <c>classify:classes=5</c>: classification into
 /// <see cref="Classes"/> classes with labels 0..Classes-1.
 /// </summary>
-internal sealed record TaskSpec(int Classes)
+public sealed record TaskSpec(int Classes)
 {
     /// <summary>Most classes a head may have (ImageNet-21k has about 21,800).</summary>
     public const int MaxClasses = 100_000;
