@@ -3,7 +3,7 @@
 // cross-entropy, backward, AdamW. Measures what the binding adds per op, independent of the nn modules.
 using System.Diagnostics;
 using System.Globalization;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 using FedTransfer.Torch.Optim;
 using F = FedTransfer.Torch.Functional;
 

@@ -1,11 +1,11 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.EndToEnd.Tests.Support;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.EndToEnd.Tests;
 

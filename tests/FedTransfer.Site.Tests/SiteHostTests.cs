@@ -2,7 +2,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging.Console;

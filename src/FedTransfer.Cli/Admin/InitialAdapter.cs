@@ -1,6 +1,6 @@
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.NN;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Cli.Admin;
 
@@ -12,7 +12,7 @@ internal static class InitialAdapter
 {
     public static void Write(BackboneFiles backbone, string adapterSpec, int classes, long seed, string path)
     {
-        FedTransfer.Torch.Torch.ManualSeed(seed);
+        FedTransfer.Models.Engine.Seed(seed);
         using var model = Create(backbone, AdapterSpec.Parse(adapterSpec), classes);
         ModelCheckpoint.SaveTrainable(model, path, new Dictionary<string, string>
         {

@@ -6,8 +6,8 @@ using System.Net.Sockets;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Rpc;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Cli.Commands;
 

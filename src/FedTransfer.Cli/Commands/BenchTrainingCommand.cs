@@ -1,10 +1,14 @@
+using TorchSharp;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models;
+using FedTransfer.Models.Adapters;
+using FedTransfer.Models.NN;
+using static TorchSharp.torch;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Cli.Commands;
 
@@ -28,16 +32,16 @@ internal static class BenchTrainingCommand
 
         command.SetAction((ParseResult r, CancellationToken ct) => CommandRunner.RunAsync(token =>
         {
-            Torch.Torch.SetNumThreads(r.GetValue(threads));
-            Torch.Torch.ManualSeed(0);
-            var dev = Device.Parse(r.GetValue(device)!);
+            FedTransfer.Models.Engine.SetThreads(r.GetValue(threads));
+            FedTransfer.Models.Engine.Seed(0);
+            var dev = Engine.ParseDevice(r.GetValue(device)!);
             var batch = r.GetValue(batchSize);
             using var model = new VisionTransformer(new VisionTransformerConfig());
             AdapterAttach.Attach(model, AdapterSpec.Parse(r.GetValue(adapter)!));
-            model.To(dev);
+            model.to(dev);
             using var trainer = new Trainer(model, new TrainerOptions { LearningRate = 1e-3, ClipNorm = 1.0, Device = dev });
-            using var images = Tensor.Randn([batch, 1, 28, 28]).To(dev);
-            using var labels = Tensor.From(Enumerable.Range(0, batch).Select(i => (long)(i % 5)).ToArray(), batch).To(dev);
+            using var images = randn(batch, 1, 28, 28).to(dev);
+            using var labels = tensor(Enumerable.Range(0, batch).Select(i => (long)(i % 5)).ToArray()).to(dev);
             for (var i = 0; i < r.GetValue(warmup); i++)
                 trainer.Step(images, labels);
             var count = r.GetValue(steps);
@@ -52,7 +56,7 @@ internal static class BenchTrainingCommand
             // CPU time of the whole process (GC and JIT threads included): a figure that busy neighbours distort less than wall time.
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ours: {count} steps of batch {batch} in {seconds:F3} s on {dev} with {Torch.Torch.GetNumThreads()} thread(s)"));
+                $"ours: {count} steps of batch {batch} in {seconds:F3} s on {dev.Describe()} with {FedTransfer.Models.Engine.Threads} thread(s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_cpu_s={count * batch / cpuSeconds:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_s={count * batch / seconds:F1}"));
             return 0;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Export;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;

@@ -2,7 +2,7 @@ using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;

@@ -1,9 +1,11 @@
+using FedTransfer.Models.NN;
+using TorchSharp;
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;
@@ -52,11 +54,11 @@ internal static class FinetuneCommand
             test = test.Sample(Math.Min(r.GetValue(evalSize), test.Count), seed + 1);
 
             using var model = TransferModelFactory.Create(config, files.WeightsPath, trainingMode, spec, TargetClasses.Length);
-            model.To(device);
-            var trainable = model.NamedTrainableParameters().Sum(p => p.Tensor.NumElements);
-            var total = model.Parameters().Sum(p => p.NumElements);
+            model.to(device);
+            var trainable = model.NamedTrainableParameters().Sum(p => p.parameter.numel());
+            var total = model.parameters().Sum(p => p.numel());
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"finetune --mode {trainingMode.ToName()}{(spec is null ? "" : $" ({spec})")} on {device} ({FedTransfer.Torch.Torch.GetNumThreads()} CPU threads): {train.Count} images of classes 5-9, training {trainable:N0} of {total:N0} parameters")));
+                $"finetune --mode {trainingMode.ToName()}{(spec is null ? "" : $" ({spec})")} on {device} ({FedTransfer.Models.Engine.Threads} CPU threads): {train.Count} images of classes 5-9, training {trainable:N0} of {total:N0} parameters")));
             var options = new FitOptions
             {
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batchSize), Seed = seed, WarmupFraction = 0.1,

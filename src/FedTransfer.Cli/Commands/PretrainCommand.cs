@@ -1,8 +1,9 @@
+using TorchSharp;
 using System.CommandLine;
 using System.Globalization;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.NN;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;
@@ -52,9 +53,9 @@ internal static class PretrainCommand
             var test = FashionMnist.Load(dataDir, FashionMnistSplit.Test, SourceClasses);
 
             AnsiConsole.MarkupLine(Markup.Escape(string.Create(CultureInfo.InvariantCulture,
-                $"pretrain: ViT {config.ImageSize}x{config.ImageSize}/{config.PatchSize}, dim {config.Dim}, depth {config.Depth}, heads {config.Heads} on {device} ({FedTransfer.Torch.Torch.GetNumThreads()} CPU threads), {train.Count} images of classes 0-4")));
+                $"pretrain: ViT {config.ImageSize}x{config.ImageSize}/{config.PatchSize}, dim {config.Dim}, depth {config.Depth}, heads {config.Heads} on {device} ({FedTransfer.Models.Engine.Threads} CPU threads), {train.Count} images of classes 0-4")));
             using var model = new VisionTransformer(config);
-            model.To(device);
+            model.to(device);
             var options = new FitOptions
             {
                 Epochs = r.GetValue(epochs), BatchSize = r.GetValue(batchSize), Seed = seed,
@@ -71,7 +72,7 @@ internal static class PretrainCommand
                 ["fedtransfer.classes"] = string.Join(',', SourceClasses),
                 ["fedtransfer.config"] = config.ToJson(),
             });
-            ResultTable.Show("pretrain (source task: classes 0-4)", fit, eval, model.Parameters().Sum(p => p.NumElements), [
+            ResultTable.Show("pretrain (source task: classes 0-4)", fit, eval, model.parameters().Sum(p => p.numel()), [
                 ("backbone", files.WeightsPath),
                 ("config", files.ConfigPath),
             ]);

@@ -1,5 +1,5 @@
 using System.Globalization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;

@@ -1,6 +1,7 @@
+using FedTransfer.Models;
 using System.CommandLine;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Data;
+using FedTransfer.Weights;
+using FedTransfer.Models.Data;
 
 namespace FedTransfer.Cli.Commands;
 
@@ -40,16 +41,16 @@ internal sealed class TrainingCliOptions
     }
 
     /// <summary>Applies thread count and seed to libtorch and resolves the device, failing clearly when CUDA is asked for but absent.</summary>
-    public Device Apply(ParseResult result)
+    public TorchSharp.torch.Device Apply(ParseResult result)
     {
         var threads = result.GetValue(Threads);
         if (threads <= 0)
             throw new ArgumentException($"--threads must be at least 1, got {threads}");
-        Torch.Torch.SetNumThreads(threads);
-        Torch.Torch.ManualSeed(result.GetValue(Seed));
-        var device = Torch.Device.Parse(result.GetValue(Device)!);
-        if (device.IsCuda && device.Index >= Torch.Torch.CudaDeviceCount())
-            throw new ArgumentException($"--device {device} is not available (CUDA devices: {Torch.Torch.CudaDeviceCount()}); use --device cpu or auto");
+        FedTransfer.Models.Engine.SetThreads(threads);
+        FedTransfer.Models.Engine.Seed(result.GetValue(Seed));
+        var device = FedTransfer.Models.Engine.ParseDevice(result.GetValue(Device)!);
+        if (device.IsCuda() && Math.Max(device.index, 0) >= TorchSharp.torch.cuda.device_count())
+            throw new ArgumentException($"--device {device.Describe()} is not available (CUDA devices: {TorchSharp.torch.cuda.device_count()}); use --device cpu or auto");
         return device;
     }
 

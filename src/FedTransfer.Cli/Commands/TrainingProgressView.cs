@@ -1,7 +1,7 @@
 using System.Globalization;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.NN;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Commands;
@@ -9,7 +9,7 @@ namespace FedTransfer.Cli.Commands;
 /// <summary>Runs <see cref="Fitter.Fit"/> under a live progress bar (epoch, loss, accuracy, samples/s); plain lines per epoch when output is redirected.</summary>
 internal static class TrainingProgressView
 {
-    public static FitResult Fit(string title, Module model, Dataset train, FitOptions options, CancellationToken cancellationToken)
+    public static FitResult Fit(string title, TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, Dataset train, FitOptions options, CancellationToken cancellationToken)
     {
         if (!AnsiConsole.Profile.Capabilities.Interactive)
             return Fitter.Fit(model, train, options, new SyncProgress<FitProgress>(p => PrintEpochEnd(title, p, train.Count, options.BatchSize)), cancellationToken);

@@ -1,4 +1,4 @@
-using FedTransfer.Torch.Data;
+using FedTransfer.Models.Data;
 
 namespace FedTransfer.Cli.Demo;
 

@@ -1,9 +1,9 @@
 using FedTransfer.Cli.Admin;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.NN;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Cli.Demo;
 
@@ -46,10 +46,11 @@ internal sealed class DemoModels(DemoSettings settings, BackboneFiles backbone)
         return Evaluate(model, test);
     }
 
-    private static EvaluationResult Evaluate(Module model, Dataset test)
+    private static EvaluationResult Evaluate(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, Dataset test)
     {
-        model.Eval();
-        return Trainer.Evaluate(model, test.TensorBatches(256, Device.Cpu));
+        model.eval();
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        return Trainer.Evaluate(model, test.TensorBatches(256, TorchSharp.torch.CPU));
     }
 
     private VisionTransformer Create() => InitialAdapter.Create(backbone, _spec, DemoSettings.Classes);

@@ -1,4 +1,4 @@
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Demo;
@@ -30,7 +30,7 @@ internal static class DemoPreparation
     {
         var root = Path.GetFullPath(outDirectory);
         Directory.CreateDirectory(root);
-        FedTransfer.Torch.Torch.SetNumThreads(Environment.ProcessorCount);
+        FedTransfer.Models.Engine.SetThreads(Environment.ProcessorCount);
         var backbone = await EnsureBackboneAsync(Path.Combine(root, "backbone"), ct);
         AnsiConsole.MarkupLine($"Backbone: {Markup.Escape(backbone.WeightsPath)}");
         var data = DemoData.Prepare(root, settings.Sites, settings.Alpha, settings.TrainExamples, settings.Seed);

@@ -3,7 +3,7 @@ using FedTransfer.Cli.Admin;
 using FedTransfer.Cli.Provisioning;
 using FedTransfer.Cli.Watch;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Demo;
@@ -20,7 +20,7 @@ internal sealed class DemoRunner(DemoSettings settings)
         var clock = Stopwatch.StartNew();
         var work = Path.GetFullPath(settings.WorkDirectory);
         CleanWorkDirectory(work); // each demo run starts from a clean coordinator and site state (the kit is kept)
-        FedTransfer.Torch.Torch.SetNumThreads(Environment.ProcessorCount);
+        FedTransfer.Models.Engine.SetThreads(Environment.ProcessorCount);
 
         var backbone = await DemoPreparation.EnsureBackboneAsync(settings.BackboneDirectory, ct);
         AnsiConsole.MarkupLine($"[bold]1.[/] Backbone ready: {Markup.Escape(backbone.WeightsPath)} ({Format.Bytes(new FileInfo(backbone.WeightsPath).Length)})");
@@ -102,7 +102,7 @@ internal sealed class DemoRunner(DemoSettings settings)
                 var alone = models.TrainAndEvaluate(initialAdapter, data.SiteTrain[k], data.PooledTest, ct);
                 comparison.Add(($"{data.SiteNames[k]} alone", alone.Accuracy, alone.Loss));
             }
-            var pooled = FedTransfer.Torch.Data.Dataset.Concat(data.SiteTrain);
+            var pooled = FedTransfer.Models.Data.Dataset.Concat(data.SiteTrain);
             var central = models.TrainAndEvaluate(initialAdapter, pooled, data.PooledTest, ct);
             comparison.Add(("centralised (pooled data)", central.Accuracy, central.Loss));
         }

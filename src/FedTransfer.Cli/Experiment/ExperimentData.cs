@@ -1,6 +1,6 @@
 using System.Globalization;
 using FedTransfer.Cli.Demo;
-using FedTransfer.Torch.Data;
+using FedTransfer.Models.Data;
 
 namespace FedTransfer.Cli.Experiment;
 

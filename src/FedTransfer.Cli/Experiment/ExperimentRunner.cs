@@ -4,8 +4,8 @@ using FedTransfer.Cli.Demo;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.Training;
 using Spectre.Console;
 
 namespace FedTransfer.Cli.Experiment;
@@ -24,7 +24,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
         if (Directory.Exists(work)) Directory.Delete(work, recursive: true);
         Directory.CreateDirectory(work);
         var parallelism = settings.EffectiveParallelism;
-        FedTransfer.Torch.Torch.SetNumThreads(parallelism > 1 ? 1 : Environment.ProcessorCount);
+        FedTransfer.Models.Engine.SetThreads(parallelism > 1 ? 1 : Environment.ProcessorCount);
 
         var backbone = await DemoPreparation.EnsureBackboneAsync(settings.BackboneDirectory, ct);
         var methods = ExperimentMethod.All(settings);

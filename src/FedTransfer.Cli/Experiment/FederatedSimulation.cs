@@ -1,7 +1,7 @@
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Cli.Experiment;
 

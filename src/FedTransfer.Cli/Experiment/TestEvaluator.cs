@@ -1,8 +1,8 @@
 using FedTransfer.Cli.Admin;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Cli.Experiment;
 
@@ -16,9 +16,9 @@ internal sealed class TestEvaluator(BackboneFiles backbone, Dataset test)
 
     public double Accuracy(string adapterSpec, string adapterPath)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = TorchSharp.torch.NewDisposeScope();
         using var model = InitialAdapter.Create(backbone, AdapterSpec.Parse(adapterSpec), ExperimentSettings.Classes);
         ModelCheckpoint.LoadTrainable(model, adapterPath);
-        return Trainer.Evaluate(model, test.TensorBatches(250, Device.Cpu)).Accuracy;
+        return Trainer.Evaluate(model, test.TensorBatches(250, TorchSharp.torch.CPU)).Accuracy;
     }
 }

@@ -3,7 +3,7 @@ using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
 using TrainableSetMessage = FedTransfer.Contracts.V1.TrainableSet;
 

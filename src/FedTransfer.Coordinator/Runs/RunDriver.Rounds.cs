@@ -3,7 +3,7 @@ using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Federation.Rounds;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Coordinator.Runs;
 

@@ -2,7 +2,7 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Federation.Rounds;
 using FedTransfer.Federation.Strategies;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Coordinator.Runs;

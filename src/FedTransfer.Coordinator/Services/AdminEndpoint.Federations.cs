@@ -6,8 +6,8 @@ using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Runs;
 using FedTransfer.Federation.Export;
 using FedTransfer.Rpc;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Weights.Serialization;
 using Google.Protobuf;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
 
@@ -22,7 +22,7 @@ internal sealed partial class AdminEndpoint
         if (name.Length == 0 || Encoding.UTF8.GetByteCount(name) > 128) throw Invalid("name must be 1..128 bytes");
         if (request.AdapterSpec.Trim().Length == 0) throw Invalid("adapter_spec must be set, e.g. lora:r=8,alpha=16,targets=attn.qkv");
         // The coordinator reads the spec for the LoRA aggregation mode (agg=exact changes how it aggregates): refuse a typo now.
-        if (!FedTransfer.Torch.Adapters.AdapterSpec.TryParse(request.AdapterSpec, out _, out var specError)) throw Invalid(specError!);
+        if (!FedTransfer.Weights.Adapters.AdapterSpec.TryParse(request.AdapterSpec, out _, out var specError)) throw Invalid(specError!);
         RequireStored(request.BackboneDigest, "backbone_digest");
         RequireStored(request.InitialAdapterDigest, "initial_adapter_digest");
         ReadHeader(request.BackboneDigest, "the backbone", requireFinite: true);

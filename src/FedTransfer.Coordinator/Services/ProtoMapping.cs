@@ -1,7 +1,7 @@
 using System.Text.Json;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Artifacts;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
 using TrainableSetMessage = FedTransfer.Contracts.V1.TrainableSet;
 

@@ -1,5 +1,5 @@
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Export;
 

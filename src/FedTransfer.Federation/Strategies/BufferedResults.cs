@@ -1,6 +1,6 @@
 using System.Buffers;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Strategies;
 

@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Strategies;
 
@@ -111,30 +111,23 @@ public sealed class ExactLoraStrategy : IStrategy
         {
             if (_completed) throw new InvalidOperationException($"round {round} is already aggregated");
             _completed = true;
-            try
+            var aggregate = inner.Complete(failures);
+            if (!aggregate.Succeeded) return aggregate;
+            var next = aggregate.NewGlobal!.ToDictionary(t => t.Name, StringComparer.Ordinal);
+            var factors = _products.Factorise(next);
+            foreach (var (a, b, _) in factors)
             {
-                var aggregate = inner.Complete(failures);
-                if (!aggregate.Succeeded) return aggregate;
-                var next = aggregate.NewGlobal!.ToDictionary(t => t.Name, StringComparer.Ordinal);
-                var factors = _products.Factorise(next);
-                foreach (var (a, b, _) in factors)
-                {
-                    next[a.Name] = a;
-                    next[b.Name] = b;
-                }
-                var metrics = new Dictionary<string, double>(aggregate.Metrics, StringComparer.Ordinal)
-                {
-                    [TruncationErrorMetric] = factors.Max(f => f.TruncationError),
-                    [TruncationErrorMeanMetric] = factors.Average(f => f.TruncationError),
-                };
-                var ordered = aggregate.NewGlobal!.Select(t => next[t.Name]).ToArray();
-                // The inner strategy's server state (momentum, moments) still describes its own step on the other tensors.
-                return TrainAggregation.Success(ordered, metrics, aggregate.ResultsUsed) with { ServerState = aggregate.ServerState };
+                next[a.Name] = a;
+                next[b.Name] = b;
             }
-            finally
+            var metrics = new Dictionary<string, double>(aggregate.Metrics, StringComparer.Ordinal)
             {
-                _products.Dispose();
-            }
+                [TruncationErrorMetric] = factors.Max(f => f.TruncationError),
+                [TruncationErrorMeanMetric] = factors.Average(f => f.TruncationError),
+            };
+            var ordered = aggregate.NewGlobal!.Select(t => next[t.Name]).ToArray();
+            // The inner strategy's server state (momentum, moments) still describes its own step on the other tensors.
+            return TrainAggregation.Success(ordered, metrics, aggregate.ResultsUsed) with { ServerState = aggregate.ServerState };
         }
     }
 }

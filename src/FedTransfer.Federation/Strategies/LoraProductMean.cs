@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using MathNet.Numerics.LinearAlgebra;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Strategies;
 
@@ -32,7 +32,8 @@ public sealed record LoraPair(string Layer, int Rank)
 }
 
 /// <summary>
-/// The exact mean of LoRA updates for one round, through libtorch (float64). What the sites send, and what is averaged:
+/// The exact mean of LoRA updates for one round, in float64 with a managed SVD (Math.NET), so the coordinator never loads
+/// the tensor engine. What the sites send, and what is averaged:
 /// a site trains A and B from the global A_g, B_g and sends δA_i = A_i − A_g and δB_i = B_i − B_g, like every other tensor. Its
 /// layer's weight then changed by ΔW_i = s·(B_i·A_i − B_g·A_g) with B_i = B_g + δB_i, A_i = A_g + δA_i (s = alpha/r): the full
 /// product, cross term δB_i·δA_i included, not its first-order part. The example-weighted mean Σ n_i ΔW_i / Σ n_i is therefore
@@ -41,11 +42,11 @@ public sealed record LoraPair(string Layer, int Rank)
 /// and the relative Frobenius norm of the discarded part, √(Σ_{j&gt;r} σ_j²) / √(Σ σ_j²), is the truncation error.
 /// Memory: one dense [out, in] float64 sum per pair, independent of the number of sites.
 /// </summary>
-public sealed class LoraProductMean : IDisposable
+public sealed class LoraProductMean
 {
-    private readonly Dictionary<string, Tensor> _globalA = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Tensor> _globalB = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, Tensor> _sums = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Matrix<double>> _globalA = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Matrix<double>> _globalB = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Matrix<double>> _sums = new(StringComparer.Ordinal);
     private double _totalWeight;
 
     /// <summary>Starts a round from the global factors of <paramref name="pairs"/>.</summary>
@@ -55,9 +56,8 @@ public sealed class LoraProductMean : IDisposable
         var byName = global.ToDictionary(t => t.Name, StringComparer.Ordinal);
         foreach (var pair in pairs)
         {
-            // Held across calls (possibly from other threads): outside any caller's dispose scope, freed by Dispose.
-            _globalA[pair.Layer] = ToTensor(byName[pair.AName]).DetachFromDisposeScope();
-            _globalB[pair.Layer] = ToTensor(byName[pair.BName]).DetachFromDisposeScope();
+            _globalA[pair.Layer] = ToMatrix(byName[pair.AName]);
+            _globalB[pair.Layer] = ToMatrix(byName[pair.BName]);
         }
     }
 
@@ -67,14 +67,13 @@ public sealed class LoraProductMean : IDisposable
     /// <summary>Adds n·(B_g + δB)(A_g + δA) for every pair, from a decoded delta.</summary>
     public void Add(IReadOnlyDictionary<string, TensorRecord> delta, double weight)
     {
-        using var scope = Torch.Torch.NewDisposeScope();
         foreach (var pair in Pairs)
         {
-            var a = _globalA[pair.Layer].Add(ToTensor(delta[pair.AName]));
-            var b = _globalB[pair.Layer].Add(ToTensor(delta[pair.BName]));
-            var product = b.MatMul(a).Mul(weight);
-            if (_sums.TryGetValue(pair.Layer, out var sum)) sum.AddInPlace(product);
-            else _sums[pair.Layer] = product.DetachFromDisposeScope();
+            var a = _globalA[pair.Layer] + ToMatrix(delta[pair.AName]);
+            var b = _globalB[pair.Layer] + ToMatrix(delta[pair.BName]);
+            var product = b * a;
+            if (_sums.TryGetValue(pair.Layer, out var sum)) sum.Add(product * weight, sum);
+            else _sums[pair.Layer] = product * weight;
         }
         _totalWeight += weight;
     }
@@ -84,19 +83,23 @@ public sealed class LoraProductMean : IDisposable
     {
         if (_totalWeight <= 0) throw new InvalidOperationException("no update was added");
         var result = new List<(TensorRecord, TensorRecord, double)>(Pairs.Count);
-        using var scope = Torch.Torch.NewDisposeScope();
         foreach (var pair in Pairs)
         {
-            var mean = _sums[pair.Layer].Div(_totalWeight);
-            var (u, s, vh) = Linalg.Svd(mean);
-            var r = Math.Min(pair.Rank, s.Shape[0]);
-            var root = s.Slice(0, 0, r).Sqrt();
-            var b = u.Slice(1, 0, r).Mul(root.Unsqueeze(0));
-            var a = vh.Slice(0, 0, r).Mul(root.Unsqueeze(1));
-            var error = TruncationError(s.ToArray<double>(), (int)r);
-            var likeA = like[pair.AName];
-            var likeB = like[pair.BName];
-            result.Add((Record(pair.AName, PadRows(a, pair.Rank), likeA), Record(pair.BName, PadColumns(b, pair.Rank), likeB), error));
+            var mean = _sums[pair.Layer] / _totalWeight;
+            var svd = mean.Svd(computeVectors: true);
+            var singular = svd.S.ToArray();
+            var r = Math.Min(pair.Rank, singular.Length);
+            // Rows beyond min(out, in) stay zero: a layer narrower than r has no more directions to give.
+            var a = Matrix<double>.Build.Dense(pair.Rank, mean.ColumnCount);
+            var b = Matrix<double>.Build.Dense(mean.RowCount, pair.Rank);
+            for (var j = 0; j < r; j++)
+            {
+                var root = Math.Sqrt(singular[j]);
+                a.SetRow(j, svd.VT.Row(j) * root);
+                b.SetColumn(j, svd.U.Column(j) * root);
+            }
+            var error = TruncationError(singular, r);
+            result.Add((Record(pair.AName, a, like[pair.AName]), Record(pair.BName, b, like[pair.BName]), error));
         }
         return result;
     }
@@ -114,34 +117,19 @@ public sealed class LoraProductMean : IDisposable
         return total > 0 ? Math.Sqrt(discarded / total) : 0;
     }
 
-    // A layer narrower than r (min(out, in) < r) has fewer singular values than r: the missing directions are zero.
-    private static Tensor PadRows(Tensor a, int rank) => a.Shape[0] == rank ? a : Pad(a, rank, 0);
-
-    private static Tensor PadColumns(Tensor b, int rank) => b.Shape[1] == rank ? b : Pad(b, rank, 1);
-
-    private static Tensor Pad(Tensor t, int rank, int dim)
+    private static Matrix<double> ToMatrix(TensorRecord record)
     {
-        var shape = t.Shape;
-        shape[dim] = rank;
-        var padded = Tensor.Zeros(shape, DType.Float64);
-        padded.Slice(dim, 0, t.Shape[dim]).CopyFrom(t);
-        return padded;
+        var values = DeltaCodec.ToFloats(record);
+        var (rows, columns) = ((int)record.Shape[0], (int)record.Shape[1]);
+        return Matrix<double>.Build.Dense(rows, columns, (i, j) => values[i * columns + j]);
     }
 
-    private static Tensor ToTensor(TensorRecord record) => Tensor.From(Array.ConvertAll(DeltaCodec.ToFloats(record), v => (double)v), record.Shape);
-
-    private static TensorRecord Record(string name, Tensor values, TensorRecord like)
+    private static TensorRecord Record(string name, Matrix<double> values, TensorRecord like)
     {
-        var floats = Array.ConvertAll(values.Contiguous().ToArray<double>(), v => (float)v);
+        var floats = new float[values.RowCount * values.ColumnCount];
+        for (var i = 0; i < values.RowCount; i++)
+            for (var j = 0; j < values.ColumnCount; j++)
+                floats[i * values.ColumnCount + j] = (float)values[i, j];
         return TensorRecord.FromSingles(name, floats, like.DType, like.Shape);
-    }
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        foreach (var t in _globalA.Values.Concat(_globalB.Values).Concat(_sums.Values)) t.Dispose();
-        _globalA.Clear();
-        _globalB.Clear();
-        _sums.Clear();
     }
 }

@@ -1,4 +1,4 @@
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 
 namespace FedTransfer.Federation.Updates;
 

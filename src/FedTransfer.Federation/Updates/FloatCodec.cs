@@ -1,7 +1,7 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 
 namespace FedTransfer.Federation.Updates;
 

@@ -1,5 +1,5 @@
 using System.Buffers;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Updates;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Updates;
 

@@ -7,9 +7,9 @@ using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Ledger;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Worker;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using Google.Protobuf;
-using TensorSpec = FedTransfer.Torch.Serialization.TensorSpec;
+using TensorSpec = FedTransfer.Weights.Serialization.TensorSpec;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Egress;

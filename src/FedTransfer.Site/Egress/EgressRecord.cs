@@ -1,6 +1,6 @@
 using DeclineReason = FedTransfer.Contracts.V1.DeclineReason;
 using FedTransfer.Site.Policy;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Site.Egress;
 

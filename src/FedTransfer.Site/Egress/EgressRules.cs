@@ -3,8 +3,8 @@ using System.Text;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Configuration;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 using ProtoTrainableSet = FedTransfer.Contracts.V1.TrainableSet;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
 

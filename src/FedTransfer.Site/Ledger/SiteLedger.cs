@@ -4,7 +4,7 @@ using FedTransfer.Federation.Ledger;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Policy;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Ledger;

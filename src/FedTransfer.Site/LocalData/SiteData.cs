@@ -1,5 +1,5 @@
 using FedTransfer.Site.Configuration;
-using FedTransfer.Torch.Data;
+using FedTransfer.Models.Data;
 
 namespace FedTransfer.Site.LocalData;
 

@@ -1,4 +1,4 @@
-using FedTransfer.Torch.Adapters;
+using FedTransfer.Weights.Adapters;
 
 namespace FedTransfer.Site.Policy;
 
@@ -17,7 +17,7 @@ internal sealed record FederationRule(string BackboneSha256, AdapterSpec? Adapte
     /// <summary>True when <paramref name="specText"/> is this rule's spec or fits its pattern; a spec that does not parse never fits.</summary>
     public bool AllowsAdapter(string specText)
     {
-        if (!Torch.Adapters.AdapterSpec.TryParse(specText, out var spec, out _) || spec is null) return false;
+        if (!AdapterSpec.TryParse(specText, out var spec, out _) || spec is null) return false;
         if (AdapterSpec is not null) return AdapterSpec.Equals(spec);
         return (AdapterKind, spec) switch
         {

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using FedTransfer.Torch.Adapters;
+using FedTransfer.Weights.Adapters;
 
 namespace FedTransfer.Site.Policy;
 

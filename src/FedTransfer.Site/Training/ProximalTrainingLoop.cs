@@ -1,7 +1,8 @@
-using FedTransfer.Torch;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Optim;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.Training;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace FedTransfer.Site.Training;
 
@@ -16,11 +17,11 @@ internal static class ProximalTrainingLoop
     private const double ClipNorm = 1.0;
 
     /// <summary>Trains in place and returns the last epoch's mean loss and accuracy.</summary>
-    public static (double Loss, double Accuracy) Train(Module model, IReadOnlyList<(string Name, Tensor Tensor)> trainable,
+    public static (double Loss, double Accuracy) Train(nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, Parameter Tensor)> trainable,
         IReadOnlyDictionary<string, Tensor> global, Dataset data, LocalHyperParameters hp, Device device, CancellationToken ct)
     {
         var parameters = trainable.Select(t => t.Tensor).ToArray();
-        using var optimizer = new AdamW(parameters, hp.LearningRate, weightDecay: 0);
+        using var optimizer = optim.AdamW(parameters, hp.LearningRate, weight_decay: 0);
         double lossSum = 0;
         long correct = 0, count = 0;
         for (var epoch = 0; epoch < hp.Epochs; epoch++)
@@ -29,19 +30,19 @@ internal static class ProximalTrainingLoop
             foreach (var batch in data.Batches(hp.BatchSize, shuffle: true, SeededRandom.Derive(unchecked((ulong)hp.Seed), (ulong)epoch)))
             {
                 ct.ThrowIfCancellationRequested();
-                using var scope = Torch.Torch.NewDisposeScope();
-                model.Train();
-                var (inputs, labels) = ToTensors(batch, device);
-                var logits = model.Forward(inputs);
-                var loss = Functional.CrossEntropy(logits, labels);
-                var objective = hp.FedProxMu > 0 ? loss.Add(ProximalTerm(trainable, global).Mul(hp.FedProxMu / 2)) : loss;
-                optimizer.ZeroGrad();
-                objective.Backward();
-                Torch.Torch.ClipGradNorm(parameters, ClipNorm);
-                optimizer.Step();
-                using (Torch.Torch.NoGrad())
-                    correct += logits.ArgMax(1).Eq(labels).Sum().ToInt64();
-                lossSum += loss.ToSingle() * batch.Count;
+                using var scope = NewDisposeScope();
+                model.train();
+                var (inputs, labels) = batch.ToTensors(device);
+                var logits = model.call(inputs);
+                var loss = nn.functional.cross_entropy(logits, labels);
+                var objective = hp.FedProxMu > 0 ? loss.add(ProximalTerm(trainable, global).mul(hp.FedProxMu / 2)) : loss;
+                optimizer.zero_grad();
+                objective.backward();
+                nn.utils.clip_grad_norm_(parameters, ClipNorm);
+                optimizer.step();
+                using (no_grad())
+                    correct += logits.argmax(1).eq(labels).sum().item<long>();
+                lossSum += loss.item<float>() * batch.Count;
                 count += batch.Count;
             }
         }
@@ -49,40 +50,33 @@ internal static class ProximalTrainingLoop
     }
 
     /// <summary>Mean loss and accuracy over <paramref name="data"/>, in evaluation mode and without gradients.</summary>
-    public static (double Loss, double Accuracy) Evaluate(Module model, Dataset data, int batchSize, Device device, CancellationToken ct)
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Dataset data, int batchSize, Device device, CancellationToken ct)
     {
-        model.Eval();
+        model.eval();
         double lossSum = 0;
         long correct = 0;
-        using var noGrad = Torch.Torch.NoGrad();
+        using var noGrad = no_grad();
         foreach (var batch in data.Batches(batchSize, shuffle: false))
         {
             ct.ThrowIfCancellationRequested();
-            using var scope = Torch.Torch.NewDisposeScope();
-            var (inputs, labels) = ToTensors(batch, device);
-            var logits = model.Forward(inputs);
-            lossSum += Functional.CrossEntropy(logits, labels).ToSingle() * batch.Count;
-            correct += logits.ArgMax(1).Eq(labels).Sum().ToInt64();
+            using var scope = NewDisposeScope();
+            var (inputs, labels) = batch.ToTensors(device);
+            var logits = model.call(inputs);
+            lossSum += nn.functional.cross_entropy(logits, labels).item<float>() * batch.Count;
+            correct += logits.argmax(1).eq(labels).sum().item<long>();
         }
         return data.Count == 0 ? (double.NaN, double.NaN) : (lossSum / data.Count, (double)correct / data.Count);
     }
 
     /// <summary>Σ‖w − w_global‖² over the trainable tensors; the global copies carry no gradient.</summary>
-    internal static Tensor ProximalTerm(IReadOnlyList<(string Name, Tensor Tensor)> trainable, IReadOnlyDictionary<string, Tensor> global)
+    internal static Tensor ProximalTerm(IReadOnlyList<(string Name, Parameter Tensor)> trainable, IReadOnlyDictionary<string, Tensor> global)
     {
         Tensor? sum = null;
         foreach (var (name, w) in trainable)
         {
-            var part = w.Sub(global[name]).Pow(2).Sum();
-            sum = sum is null ? part : sum.Add(part);
+            var part = w.sub(global[name]).square().sum();
+            sum = sum is null ? part : sum.add(part);
         }
         return sum!;
-    }
-
-    private static (Tensor Inputs, Tensor Labels) ToTensors(DataBatch batch, Device device)
-    {
-        var inputs = Tensor.From(batch.Features.Span, batch.Shape);
-        var labels = Tensor.From(batch.Labels.Span, batch.Count);
-        return device.IsCuda ? (inputs.To(device), labels.To(device)) : (inputs, labels);
     }
 }

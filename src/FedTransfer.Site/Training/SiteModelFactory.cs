@@ -1,7 +1,9 @@
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Adapters;
+using FedTransfer.Models.Training;
+using static TorchSharp.torch;
 
 namespace FedTransfer.Site.Training;
 
@@ -16,7 +18,7 @@ internal static class SiteModelFactory
     /// <summary>Safetensors metadata key holding the backbone's <see cref="VisionTransformerConfig"/> JSON.</summary>
     public const string VitConfigKey = "fedtransfer.config";
 
-    public static Module Create(string backbonePath, string adapterSpec, TaskSpec task, string? backboneConfigFile)
+    public static nn.Module<Tensor, Tensor> Create(string backbonePath, string adapterSpec, TaskSpec task, string? backboneConfigFile)
     {
         var adapter = AdapterSpec.Parse(adapterSpec);
         var header = SafeTensors.ReadHeaderFile(backbonePath);
@@ -52,7 +54,7 @@ internal static class SiteModelFactory
             $"backbone '{backbonePath}' carries no '{VitConfigKey}' metadata; set Site:BackboneConfigFile to the backbone.json written beside the pretrained backbone.safetensors");
     }
 
-    private static Module CreateMlp(string path, Dictionary<string, SafeTensorsEntry> names, SafeTensorsEntry head, AdapterSpec adapter, TaskSpec task)
+    private static nn.Module<Tensor, Tensor> CreateMlp(string path, Dictionary<string, SafeTensorsEntry> names, SafeTensorsEntry head, AdapterSpec adapter, TaskSpec task)
     {
         var hidden = new List<int>();
         for (var i = 0; names.TryGetValue($"layers.{i}.weight", out var layer); i++)

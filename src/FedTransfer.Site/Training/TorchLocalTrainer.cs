@@ -1,10 +1,13 @@
 using System.Diagnostics;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.LocalData;
-using FedTransfer.Torch;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models;
+using FedTransfer.Models.NN;
+using FedTransfer.Models.Serialization;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Training;
+using TorchSharp;
+using static TorchSharp.torch;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -31,8 +34,8 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         _log = log;
         _device = new Lazy<Device>(() =>
         {
-            if (_options.Threads > 0) Torch.Torch.SetNumThreads(_options.Threads);
-            return Device.Parse(_options.Device);
+            if (_options.Threads > 0) Engine.SetThreads(_options.Threads);
+            return Engine.ParseDevice(_options.Device);
         });
     }
 
@@ -40,7 +43,7 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
     {
         var splits = _data.Splits;
         var device = _device.Value;
-        return new SiteCapabilities(device.ToString(), device.IsCuda ? $"CUDA device {device.Index}" : "", 0,
+        return new SiteCapabilities(device.Describe(), device.IsCuda() ? $"CUDA device {Math.Max(device.index, 0)}" : "", 0,
             _options.Threads > 0 ? _options.Threads : Environment.ProcessorCount, splits.Train.Count, splits.Validation.Count);
     }
 
@@ -56,25 +59,25 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         var clock = Stopwatch.StartNew();
         var splits = _data.Splits;
         var device = _device.Value;
-        Torch.Torch.ManualSeed(hp.Seed);
-        using var scope = Torch.Torch.NewDisposeScope();
+        Engine.Seed(hp.Seed);
+        using var scope = NewDisposeScope();
         using var model = Build(request.BackbonePath, request.GlobalAdapterPath, request.AdapterSpec, request.TaskSpec, request.Trainable, splits, device);
         var trainable = model.NamedTrainableParameters().ToList();
         var global = new Dictionary<string, Tensor>(StringComparer.Ordinal);
-        using (Torch.Torch.NoGrad())
-            foreach (var (name, tensor) in trainable) global[name] = tensor.Detach().Clone();
+        using (no_grad())
+            foreach (var (name, tensor) in trainable) global[name] = tensor.detach().clone();
 
         var (trainLoss, trainAccuracy) = ProximalTrainingLoop.Train(model, trainable, global, splits.Train, hp, device, ct);
         var (valLoss, valAccuracy) = ProximalTrainingLoop.Evaluate(model, splits.Validation, hp.BatchSize, device, ct);
 
-        var delta = DeltaOf(trainable.ToDictionary(t => t.Name, t => t.Tensor, StringComparer.Ordinal), global, request.Trainable);
+        var delta = DeltaOf(trainable.ToDictionary(t => t.name, t => (Tensor)t.parameter, StringComparer.Ordinal), global, request.Trainable);
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["train_loss"] = trainLoss, ["train_accuracy"] = trainAccuracy };
         if (splits.Validation.Count > 0)
         {
             metrics["val_loss"] = valLoss;
             metrics["val_accuracy"] = valAccuracy;
         }
-        SiteLog.Trained(_log, hp.Epochs, splits.Train.Count, device.ToString(), clock.Elapsed.TotalSeconds, trainLoss, valAccuracy);
+        SiteLog.Trained(_log, hp.Epochs, splits.Train.Count, device.Describe(), clock.Elapsed.TotalSeconds, trainLoss, valAccuracy);
         return new LocalTrainResult(delta, splits.Train.Count, metrics);
     }
 
@@ -82,16 +85,16 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
     {
         var splits = _data.Splits;
         var device = _device.Value;
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var scope = NewDisposeScope();
         var expected = SafeTensors.ReadHeaderFile(request.GlobalAdapterPath).Tensors.Select(TensorSpec.Of).ToList();
         using var model = Build(request.BackbonePath, request.GlobalAdapterPath, request.AdapterSpec, request.TaskSpec, expected, splits, device);
         var (loss, accuracy) = ProximalTrainingLoop.Evaluate(model, splits.Validation, request.BatchSize, device, ct);
-        SiteLog.Evaluated(_log, splits.Validation.Count, device.ToString(), loss, accuracy);
+        SiteLog.Evaluated(_log, splits.Validation.Count, device.Describe(), loss, accuracy);
         return new LocalEvaluation(splits.Validation.Count, new Dictionary<string, double> { ["val_loss"] = loss, ["val_accuracy"] = accuracy });
     }
 
     /// <summary>The task's model with the global adapter loaded, on <paramref name="device"/>, after checking that it trains exactly the expected tensors.</summary>
-    private Module Build(string backbone, string adapter, string adapterSpec, string taskSpec, IReadOnlyList<TensorSpec> expected, SiteSplits splits, Device device)
+    private nn.Module<Tensor, Tensor> Build(string backbone, string adapter, string adapterSpec, string taskSpec, IReadOnlyList<TensorSpec> expected, SiteSplits splits, Device device)
     {
         var task = TaskSpec.Parse(taskSpec);
         var maxLabel = Math.Max(MaxLabel(splits.Train), MaxLabel(splits.Validation));
@@ -103,11 +106,11 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         var model = SiteModelFactory.Create(backbone, adapterSpec, task, _options.BackboneConfigFile);
         try
         {
-            var violations = schema.Check(model.NamedTrainableParameters().Select(p => new TensorSpec(p.Name, p.Tensor.DType, p.Tensor.Shape)));
+            var violations = schema.Check(model.NamedTrainableParameters().Select(p => new TensorSpec(p.name, p.parameter.dtype.ToDType(), p.parameter.shape)));
             if (violations.Count > 0)
                 throw new InvalidOperationException($"adapter spec '{adapterSpec}' on this backbone does not train the task's tensors: {violations[0].Message}");
             ModelCheckpoint.LoadTrainable(model, adapter);
-            model.To(device);
+            model.to(device);
             return model;
         }
         catch
@@ -117,7 +120,7 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         }
     }
 
-    private static long MaxLabel(Torch.Data.Dataset data)
+    private static long MaxLabel(FedTransfer.Models.Data.Dataset data)
     {
         var max = -1L;
         foreach (var label in data.Labels.Span) max = Math.Max(max, label);
@@ -128,12 +131,13 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
     internal static List<TensorRecord> DeltaOf(IReadOnlyDictionary<string, Tensor> local, IReadOnlyDictionary<string, Tensor> global, IReadOnlyList<TensorSpec> expected)
     {
         var delta = new List<TensorRecord>(expected.Count);
-        using var noGrad = Torch.Torch.NoGrad();
-        using var scope = Torch.Torch.NewDisposeScope();
+        using var noGrad = no_grad();
+        using var scope = NewDisposeScope();
         foreach (var spec in expected)
         {
-            var d = local[spec.Name].Sub(global[spec.Name]);
-            delta.Add((d.DType == spec.DType ? d : d.To(spec.DType)).ToRecord(spec.Name));
+            var d = local[spec.Name].sub(global[spec.Name]);
+            var type = spec.DType.ToScalarType();
+            delta.Add((d.dtype == type ? d : d.to_type(type)).ToRecord(spec.Name));
         }
         return delta;
     }

@@ -5,8 +5,8 @@ using FedTransfer.Site.Egress;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.Serialization;
-using TensorSpec = FedTransfer.Torch.Serialization.TensorSpec;
+using FedTransfer.Weights.Serialization;
+using TensorSpec = FedTransfer.Weights.Serialization.TensorSpec;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Worker;

@@ -1,5 +1,5 @@
 using FedTransfer.Cli.Tests.TestSupport;
-using FedTransfer.Torch.Data;
+using FedTransfer.Models.Data;
 
 namespace FedTransfer.Cli.Tests.Commands;
 

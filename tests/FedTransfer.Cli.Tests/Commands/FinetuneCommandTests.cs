@@ -1,8 +1,8 @@
 using System.Text.Json;
 using FedTransfer.Cli.Tests.TestSupport;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Cli.Tests.Commands;
 

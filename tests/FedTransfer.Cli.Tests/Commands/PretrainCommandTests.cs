@@ -1,6 +1,6 @@
 using FedTransfer.Cli.Tests.TestSupport;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Cli.Tests.Commands;
 

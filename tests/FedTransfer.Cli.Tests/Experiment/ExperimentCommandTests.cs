@@ -1,10 +1,10 @@
 using System.Globalization;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Cli.Tests.TestSupport;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Cli.Tests.Experiment;
 

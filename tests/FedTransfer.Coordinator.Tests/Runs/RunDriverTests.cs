@@ -1,7 +1,7 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Tests.Support;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Coordinator.Tests.Runs;
 

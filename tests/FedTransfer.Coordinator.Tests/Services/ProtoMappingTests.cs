@@ -1,7 +1,7 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
 
 namespace FedTransfer.Coordinator.Tests.Services;

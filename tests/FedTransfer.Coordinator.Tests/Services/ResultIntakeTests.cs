@@ -4,8 +4,8 @@ using FedTransfer.Coordinator.Tests.Runs;
 using FedTransfer.Coordinator.Tests.Support;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Rpc;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Coordinator.Tests.Services;
 

@@ -1,5 +1,5 @@
 using FedTransfer.Contracts.V1;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.EndToEnd.Tests.Support;
 

@@ -1,8 +1,8 @@
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.EndToEnd.Tests.Support;
 

@@ -1,7 +1,7 @@
 using FedTransfer.Federation.Export;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.Export;
 

@@ -1,7 +1,7 @@
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Tests.TestSupport;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.Strategies;
 

@@ -1,7 +1,7 @@
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Tests.TestSupport;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.Strategies;
 
@@ -37,7 +37,7 @@ public class LoraProductMeanTests
         // One site, B = diag-like [2, 1] scaling and A = identity rows: the product has singular values 4 and 1.
         var set = Deltas.Set(("l.lora_a", DType.Float32, [2, 3]), ("l.lora_b", DType.Float32, [3, 2]));
         var zero = new[] { TensorRecord.FromSingles("l.lora_a", new float[6], DType.Float32, 2, 3), TensorRecord.FromSingles("l.lora_b", new float[6], DType.Float32, 3, 2) };
-        using var mean = new LoraProductMean(LoraPair.Find(set), zero);
+        var mean = new LoraProductMean(LoraPair.Find(set), zero);
         mean.Add(new Dictionary<string, TensorRecord>
         {
             ["l.lora_a"] = TensorRecord.FromSingles("l.lora_a", [1, 0, 0, 0, 1, 0], DType.Float32, 2, 3),

@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Tests.TestSupport;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 
 namespace FedTransfer.Federation.Tests.Strategies;
 

@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Strategies;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.Strategies;
 

@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Tests.TestSupport;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.Strategies;
 

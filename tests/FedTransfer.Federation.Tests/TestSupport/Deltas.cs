@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.TestSupport;
 

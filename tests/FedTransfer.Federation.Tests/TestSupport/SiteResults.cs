@@ -1,6 +1,7 @@
+using FedTransfer.Weights;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.TestSupport;
 
@@ -50,7 +51,7 @@ internal static class SiteResults
     /// </summary>
     public static (TrainableSet Set, GlobalAdapter Global, SiteTrainResult[] Results, double[] HonestMean) Attack(Func<float, float> attack)
     {
-        var set = Deltas.Set(("a", Torch.DType.Float32, [7, 11]), ("b", Torch.DType.Float32, [13]));
+        var set = Deltas.Set(("a", DType.Float32, [7, 11]), ("b", DType.Float32, [13]));
         var global = Deltas.Random(set, seed: 5);
         var common = Deltas.Random(set, seed: 6, scale: 0.1f);
         var honest = Enumerable.Range(0, 4).Select(i => Add(common, Deltas.Random(set, seed: 10 + i, scale: 0.002f))).ToArray();

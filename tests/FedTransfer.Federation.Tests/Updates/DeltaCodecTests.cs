@@ -1,7 +1,7 @@
 using FedTransfer.Federation.Tests.TestSupport;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 using Xunit.Abstractions;
 
 namespace FedTransfer.Federation.Tests.Updates;

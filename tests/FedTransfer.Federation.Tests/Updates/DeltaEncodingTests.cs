@@ -1,5 +1,5 @@
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch;
+using FedTransfer.Weights;
 
 namespace FedTransfer.Federation.Tests.Updates;
 

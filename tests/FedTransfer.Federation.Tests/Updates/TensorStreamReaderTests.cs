@@ -1,6 +1,6 @@
 using FedTransfer.Federation.Tests.TestSupport;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Federation.Tests.Updates;
 

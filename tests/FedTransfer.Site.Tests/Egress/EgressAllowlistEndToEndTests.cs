@@ -8,8 +8,8 @@ using FedTransfer.Site.Policy;
 using FedTransfer.Site.Results;
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Site.Worker;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -3,8 +3,8 @@ using FedTransfer.Rpc;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedTransfer.Site.Tests.Egress;

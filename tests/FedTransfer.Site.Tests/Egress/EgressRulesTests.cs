@@ -2,8 +2,8 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Site.Tests.Egress;
 

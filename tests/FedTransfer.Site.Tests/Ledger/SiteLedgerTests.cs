@@ -10,7 +10,7 @@ using FedTransfer.Site.Egress;
 using FedTransfer.Site.Ledger;
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Site.Worker;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using Google.Protobuf;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.LocalData;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch.Data;
+using FedTransfer.Models.Data;
 
 namespace FedTransfer.Site.Tests.LocalData;
 

@@ -1,6 +1,6 @@
 using FedTransfer.Site.Policy;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Site.Tests.Policy;
 

@@ -1,6 +1,6 @@
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch.Adapters;
+using FedTransfer.Weights.Adapters;
 
 namespace FedTransfer.Site.Tests.Policy;
 

@@ -1,7 +1,7 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch.Adapters;
+using FedTransfer.Weights.Adapters;
 
 namespace FedTransfer.Site.Tests.Policy;
 

@@ -1,5 +1,5 @@
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Site.Tests.Support;
 

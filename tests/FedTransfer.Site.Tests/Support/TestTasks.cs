@@ -2,7 +2,7 @@ using System.Security.Cryptography;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Worker;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace FedTransfer.Site.Tests.Support;

@@ -2,9 +2,9 @@ using System.Globalization;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.LocalData;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Serialization;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Site.Tests.Support;
 

@@ -1,8 +1,8 @@
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Data;
-using FedTransfer.Torch.NN;
+using FedTransfer.Weights;
+using FedTransfer.Models.Data;
+using FedTransfer.Models.NN;
 
 namespace FedTransfer.Site.Tests.Training;
 

@@ -1,7 +1,7 @@
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch.NN;
-using FedTransfer.Torch.Training;
+using FedTransfer.Models.NN;
+using FedTransfer.Models.Training;
 
 namespace FedTransfer.Site.Tests.Training;
 

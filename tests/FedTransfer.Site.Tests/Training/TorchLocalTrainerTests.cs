@@ -1,7 +1,7 @@
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Site.Training;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 
@@ -59,13 +59,13 @@ public sealed class TorchLocalTrainerTests : IDisposable
     {
         // Arrange: a one-block ViT for 28x28 images with its architecture in the backbone metadata, and 40 IDX images.
         using var dir = new TempDirectory();
-        var config = new FedTransfer.Torch.NN.VisionTransformerConfig { Dim = 16, Depth = 1, Heads = 2, Classes = 5 };
+        var config = new FedTransfer.Models.NN.VisionTransformerConfig { Dim = 16, Depth = 1, Heads = 2, Classes = 5 };
         var backbone = dir.Combine("backbone.safetensors");
-        using (var vit = new FedTransfer.Torch.NN.VisionTransformer(config))
-            FedTransfer.Torch.Training.ModelCheckpoint.SaveStateDict(vit, backbone, new Dictionary<string, string> { [SiteModelFactory.VitConfigKey] = config.ToJson() });
+        using (var vit = new FedTransfer.Models.NN.VisionTransformer(config))
+            FedTransfer.Models.Training.ModelCheckpoint.SaveStateDict(vit, backbone, new Dictionary<string, string> { [SiteModelFactory.VitConfigKey] = config.ToJson() });
         var adapter = dir.Combine("adapter.safetensors");
         using (var model = SiteModelFactory.Create(backbone, spec, new TaskSpec(3), null))
-            FedTransfer.Torch.Training.ModelCheckpoint.SaveTrainable(model, adapter);
+            FedTransfer.Models.Training.ModelCheckpoint.SaveTrainable(model, adapter);
         IdxFiles.Write(dir.Combine("data"), "train", Enumerable.Range(0, 40).Select(i => (byte)(i % 3)).ToArray());
         var options = new FedTransfer.Site.Configuration.SiteOptions { DataDirectory = dir.Combine("data"), Device = "cpu", ValidationFraction = 0.25 };
         var trainer = new TorchLocalTrainer(new FedTransfer.Site.LocalData.SiteData(options), Options.Create(options), NullLogger<TorchLocalTrainer>.Instance);

@@ -2,9 +2,9 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.Rpc;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Tests.Support;
-using FedTransfer.Torch;
-using FedTransfer.Torch.Adapters;
-using FedTransfer.Torch.Serialization;
+using FedTransfer.Weights;
+using FedTransfer.Weights.Adapters;
+using FedTransfer.Weights.Serialization;
 using Microsoft.Extensions.Logging;
 
 namespace FedTransfer.Site.Tests.Worker;

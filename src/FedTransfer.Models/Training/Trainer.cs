@@ -1,0 +1,96 @@
+using FedTransfer.Models.NN;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+
+namespace FedTransfer.Models.Training;
+
+/// <summary>
+/// Trains a classifier's trainable parameters (those requiring gradients when the trainer is created) with AdamW on
+/// cross-entropy. Each step runs in its own dispose scope, so a step leaves no native tensor behind.
+/// </summary>
+public sealed class Trainer : IDisposable
+{
+    private readonly nn.Module<Tensor, Tensor> _model;
+    private readonly TrainerOptions _options;
+    private readonly Parameter[] _parameters;
+    private readonly optim.Optimizer _optimizer;
+    private readonly optim.ILearningRateController _group;
+
+    /// <summary>Creates a trainer for <paramref name="model"/>, which must already be on <see cref="TrainerOptions.Device"/>.</summary>
+    public Trainer(nn.Module<Tensor, Tensor> model, TrainerOptions options)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _options = options ?? throw new ArgumentNullException(nameof(options));
+        _parameters = model.NamedTrainableParameters().Select(p => p.parameter).ToArray();
+        if (_parameters.Length == 0)
+            throw new InvalidOperationException("the model has no trainable parameters; attach adapters or unfreeze a head first");
+        _optimizer = optim.AdamW(_parameters, options.LearningRate, weight_decay: options.WeightDecay);
+        _group = _optimizer.ParamGroups.Single();
+    }
+
+    /// <summary>Number of trainable scalars.</summary>
+    public long TrainableElements => _parameters.Sum(p => p.numel());
+
+    /// <summary>The optimizer's current learning rate (set it per step for a schedule).</summary>
+    public double LearningRate
+    {
+        get => _group.LearningRate;
+        set => _group.LearningRate = value;
+    }
+
+    /// <summary>One step on a batch: forward, loss, backward, clip, AdamW update.</summary>
+    /// <param name="inputs">Model inputs on the trainer's device (e.g. [B, C, H, W] images).</param>
+    /// <param name="labels">Int64 class indices [B] on the same device.</param>
+    public StepResult Step(Tensor inputs, Tensor labels)
+    {
+        using var scope = NewDisposeScope();
+        _model.train();
+        var logits = _model.call(inputs);
+        var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: _options.LabelSmoothing);
+        _optimizer.zero_grad();
+        loss.backward();
+        if (_options.ClipNorm > 0)
+            nn.utils.clip_grad_norm_(_parameters, _options.ClipNorm);
+        _optimizer.step();
+        long correct;
+        using (no_grad())
+            correct = logits.argmax(1).eq(labels).sum().item<long>();
+        return new StepResult(loss.item<float>(), correct, labels.shape[0]);
+    }
+
+    /// <summary>
+    /// Mean loss and accuracy of <paramref name="model"/> over batches, without gradients, in evaluation mode. The batches stay
+    /// the caller's (made before each step's scope opens): enumerate <see cref="BatchTensors.TensorBatches"/> inside a scope.
+    /// </summary>
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, IEnumerable<(Tensor Inputs, Tensor Labels)> batches)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(batches);
+        var wasTraining = model.training;
+        model.eval();
+        double lossSum = 0;
+        long correct = 0, count = 0;
+        try
+        {
+            using var noGrad = no_grad();
+            foreach (var (inputs, labels) in batches)
+            {
+                using var scope = NewDisposeScope();
+                var logits = model.call(inputs);
+                var n = labels.shape[0];
+                lossSum += nn.functional.cross_entropy(logits, labels).item<float>() * n;
+                correct += logits.argmax(1).eq(labels).sum().item<long>();
+                count += n;
+            }
+        }
+        finally
+        {
+            model.train(wasTraining);
+        }
+        return count == 0 ? new EvaluationResult(double.NaN, double.NaN, 0) : new EvaluationResult(lossSum / count, (double)correct / count, count);
+    }
+
+    /// <summary>Releases the optimizer state (the model is the caller's).</summary>
+    public void Dispose() => _optimizer.Dispose();
+}

@@ -1,0 +1,40 @@
+using FedTransfer.TestSupport;
+namespace FedTransfer.Models.Tests.TestSupport;
+
+/// <summary>Debian's python3-torch as the reference implementation for parity tests, and the script that mirrors our modules.</summary>
+internal static class ReferenceTorch
+{
+    private static readonly Lazy<string?> Unavailable = new(() =>
+    {
+        if (ReferencePython.WhyUnavailable is { } why)
+            return why;
+        var (code, output) = ReferencePython.Run("import torch");
+        return code == 0 ? null : $"{ReferencePython.Executable} has no torch: {output.Trim()}";
+    });
+
+    /// <summary>Null when python3 can import torch; otherwise why not.</summary>
+    public static string? WhyUnavailable => Unavailable.Value;
+
+    /// <summary>Path of the reference ViT script copied beside the test assembly.</summary>
+    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Assets", "vit_reference.py");
+
+    /// <summary>Runs the reference script with <paramref name="args"/>; fails the test with its output on a non-zero exit.</summary>
+    public static void RunScript(params string[] args)
+    {
+        var code = $"import runpy, sys; sys.argv = [{Quote(ScriptPath)}] + sys.argv[1:]; runpy.run_path({Quote(ScriptPath)}, run_name='__main__')";
+        var (exit, output) = ReferencePython.Run(code, args);
+        Assert.True(exit == 0, $"reference script failed ({exit}): {output}");
+    }
+
+    private static string Quote(string s) => "'" + s.Replace("\\", "\\\\").Replace("'", "\\'") + "'";
+}
+
+/// <summary>A fact skipped, with the reason, when Debian's python3-torch is not installed.</summary>
+public sealed class TorchPythonFactAttribute : FactAttribute
+{
+    public TorchPythonFactAttribute()
+    {
+        if (ReferenceTorch.WhyUnavailable is { } why)
+            Skip = $"Reference PyTorch unavailable: {why}";
+    }
+}

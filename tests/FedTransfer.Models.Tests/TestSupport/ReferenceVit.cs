@@ -1,0 +1,42 @@
+using System.Globalization;
+using FedTransfer.Models.NN;
+using FedTransfer.Weights.Serialization;
+using FedTransfer.Models.Serialization;
+using FedTransfer.Models.Training;
+using static TorchSharp.torch;
+
+namespace FedTransfer.Models.Tests.TestSupport;
+
+/// <summary>Runs Assets/vit_reference.py on our model's weights and a batch, and returns what PyTorch computed.</summary>
+internal static class ReferenceVit
+{
+    /// <param name="model">The model whose state dict PyTorch loads (strictly, so names and shapes must agree).</param>
+    /// <param name="adapterSpec">'none' or the spec our model was adapted with.</param>
+    /// <param name="adamW">When set, PyTorch also takes one AdamW step (lr, weight decay) and returns the trainable tensors.</param>
+    public static SafeTensorsFile Run(VisionTransformer model, string adapterSpec, Tensor images, Tensor labels, (double Lr, double WeightDecay)? adamW = null)
+    {
+        var dir = Directory.CreateTempSubdirectory("fedtransfer-parity-");
+        try
+        {
+            var config = Path.Combine(dir.FullName, "config.json");
+            var weights = Path.Combine(dir.FullName, "weights.safetensors");
+            var input = Path.Combine(dir.FullName, "input.safetensors");
+            var output = Path.Combine(dir.FullName, "output.safetensors");
+            model.Config.Save(config);
+            ModelCheckpoint.SaveStateDict(model, weights);
+            SafeTensors.WriteFile(input, [images.ToRecord("images"), labels.ToRecord("labels")]);
+            var args = new List<string> { config, weights, input, output, adapterSpec };
+            if (adamW is { } step)
+            {
+                args.Add(step.Lr.ToString("R", CultureInfo.InvariantCulture));
+                args.Add(step.WeightDecay.ToString("R", CultureInfo.InvariantCulture));
+            }
+            ReferenceTorch.RunScript([.. args]);
+            return SafeTensors.Read(File.ReadAllBytes(output), output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
+}
