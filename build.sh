@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # FedTransfer's one entry point. Every subcommand runs `setup` first; setup is idempotent and
 # takes seconds when nothing is missing.
-#   ./build.sh setup          apt packages it lacks, the native library (CMake), dotnet restore + build
+#   ./build.sh setup          apt packages it lacks, dotnet restore + build (with the Debian 12 libtorch compatibility step)
 #   ./build.sh test           every test (xunit), ends with "test: N passed, N failed, N skipped"
 #   ./build.sh demo [args]    the main job end to end (args go to `fedtransfer demo`)
 #   ./build.sh bench NAME     a benchmark from bench/NAME.sh (training, transport, rounds, ...)
@@ -13,8 +13,12 @@ CONFIG=${CONFIG:-Release}
 export FEDTRANSFER_PYTHON=${FEDTRANSFER_PYTHON:-/usr/bin/python3}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-APT_PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist python3-torch python3-numpy
-  python3-grpcio python3-protobuf protobuf-compiler cmake g++ make)
+APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy python3-grpcio python3-protobuf protobuf-compiler)
+# TorchSharp 0.107's libLibTorchSharp.so asks for GLIBCXX_3.4.32 (GCC 13); where the system's libstdc++ stops earlier
+# (Debian 12: 3.4.30) build/glibcxx-compat.sh patches each build output, with these tools.
+if ! grep -qa 'GLIBCXX_3\.4\.32' "$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')" 2>/dev/null; then
+  APT_PACKAGES+=(patchelf binutils g++)
+fi
 
 # Colour only on a terminal, and never with NO_COLOR set (https://no-color.org): CI logs stay plain text.
 if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then
@@ -37,28 +41,12 @@ install_missing_packages() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-build_native() {
-  # Builds against whatever libtorch find_package(Torch) finds: Debian's CPU build by default,
-  # or a CUDA build when TORCH_PREFIX points at one (e.g. python3 -c 'import torch;print(torch.utils.cmake_prefix_path)').
-  local src=src/FedTransfer.Torch/native build=artifacts/native-build out=artifacts/native
-  [ -f "$src/CMakeLists.txt" ] || return 0
-  mkdir -p "$out"
-  if [ ! -f "$build/CMakeCache.txt" ]; then
-    log "configuring native library"
-    cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release ${TORCH_PREFIX:+-DCMAKE_PREFIX_PATH=$TORCH_PREFIX} >/dev/null
-  fi
-  cmake --build "$build" -j "$(nproc)" 2>&1 | grep -vE '^\[ *[0-9]+%\]|Consolidate compiler|Built target|^make' || true
-  test "${PIPESTATUS[0]}" -eq 0 || { log "native build failed"; exit 1; }
-  cp -u "$build/libfedtorch.so" "$out/libfedtorch.so"
-}
-
 build_dotnet() {
   dotnet build FedTransfer.sln -c "$CONFIG" -nologo -v quiet -clp:NoSummary -clp:ErrorsOnly
 }
 
 setup() {
   install_missing_packages
-  build_native
   build_dotnet
 }
 

@@ -7,6 +7,8 @@ using FedTransfer.Models.NN;
 using FedTransfer.Weights.Serialization;
 using FedTransfer.Models.Training;
 
+using static TorchSharp.torch;
+
 namespace FedTransfer.EndToEnd.Tests;
 
 /// <summary>The central team exports a run's model as one file (<c>fedtransfer export --merged</c>).</summary>
@@ -64,13 +66,13 @@ public sealed class MergedExportTests
         Assert.All(TinyVitFederation.Read(cluster.Files.Backbone.WeightsPath), t => Assert.True(file.Contains(t.Name), $"merged file lacks '{t.Name}'"));
     }
 
-    private static (float[] Adapted, float[] Plain) Logits(Module adapted, Module plain, Dataset images)
+    private static (float[] Adapted, float[] Plain) Logits(nn.Module<Tensor, Tensor> adapted, nn.Module<Tensor, Tensor> plain, Dataset images)
     {
-        adapted.Eval();
-        plain.Eval();
-        using var scope = FedTransfer.Torch.Torch.NewDisposeScope();
-        using var noGrad = FedTransfer.Torch.Torch.NoGrad();
-        var (inputs, _) = images.TensorBatches(64, Device.Cpu).First();
-        return (adapted.Forward(inputs).ToArray<float>(), plain.Forward(inputs).ToArray<float>());
+        adapted.eval();
+        plain.eval();
+        using var scope = NewDisposeScope();
+        using var noGrad = no_grad();
+        var (inputs, _) = images.TensorBatches(64, CPU).First();
+        return (adapted.call(inputs).data<float>().ToArray(), plain.call(inputs).data<float>().ToArray());
     }
 }

@@ -17,10 +17,10 @@ internal static class ProximalTrainingLoop
     private const double ClipNorm = 1.0;
 
     /// <summary>Trains in place and returns the last epoch's mean loss and accuracy.</summary>
-    public static (double Loss, double Accuracy) Train(nn.Module<Tensor, Tensor> model, IReadOnlyList<(string Name, Parameter Tensor)> trainable,
+    public static (double Loss, double Accuracy) Train(nn.Module<Tensor, Tensor> model, IReadOnlyList<(string name, Parameter parameter)> trainable,
         IReadOnlyDictionary<string, Tensor> global, Dataset data, LocalHyperParameters hp, Device device, CancellationToken ct)
     {
-        var parameters = trainable.Select(t => t.Tensor).ToArray();
+        var parameters = trainable.Select(t => t.parameter).ToArray();
         using var optimizer = optim.AdamW(parameters, hp.LearningRate, weight_decay: 0);
         double lossSum = 0;
         long correct = 0, count = 0;
@@ -69,7 +69,7 @@ internal static class ProximalTrainingLoop
     }
 
     /// <summary>Σ‖w − w_global‖² over the trainable tensors; the global copies carry no gradient.</summary>
-    internal static Tensor ProximalTerm(IReadOnlyList<(string Name, Parameter Tensor)> trainable, IReadOnlyDictionary<string, Tensor> global)
+    internal static Tensor ProximalTerm(IReadOnlyList<(string name, Parameter parameter)> trainable, IReadOnlyDictionary<string, Tensor> global)
     {
         Tensor? sum = null;
         foreach (var (name, w) in trainable)

@@ -15,7 +15,7 @@ public sealed class FinetuneCommandTests : IDisposable
     public FinetuneCommandTests()
     {
         _backbone = Path.Combine(_dir.FullName, "backbone");
-        FedTransfer.Torch.Torch.ManualSeed(1);
+        FedTransfer.Models.Engine.Seed(1);
         using var model = new VisionTransformer(new VisionTransformerConfig { Dim = 16, Depth = 1, Heads = 2 });
         new BackboneFiles(_backbone).Save(model);
     }

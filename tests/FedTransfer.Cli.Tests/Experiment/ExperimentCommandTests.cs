@@ -1,3 +1,4 @@
+using FedTransfer.Models.Serialization;
 using System.Globalization;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Cli.Tests.TestSupport;
@@ -17,7 +18,7 @@ public sealed class ExperimentCommandTests : IDisposable
     public ExperimentCommandTests()
     {
         _backbone = new BackboneFiles(Path.Combine(_dir.FullName, "backbone"));
-        FedTransfer.Torch.Torch.ManualSeed(1);
+        FedTransfer.Models.Engine.Seed(1);
         using var model = new VisionTransformer(new VisionTransformerConfig { Dim = 16, Depth = 1, Heads = 2 });
         _backbone.Save(model);
     }

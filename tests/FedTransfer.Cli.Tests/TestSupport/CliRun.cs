@@ -43,8 +43,8 @@ public sealed class FashionMnistFactAttribute : FactAttribute
 {
     public FashionMnistFactAttribute()
     {
-        if (!Torch.Data.FashionMnist.IsAvailable(Torch.Data.FashionMnist.DefaultDirectory, Torch.Data.FashionMnistSplit.Train)
-            || !Torch.Data.FashionMnist.IsAvailable(Torch.Data.FashionMnist.DefaultDirectory, Torch.Data.FashionMnistSplit.Test))
-            Skip = $"Fashion-MNIST not found in {Torch.Data.FashionMnist.DefaultDirectory}; install 'dataset-fashion-mnist' (./build.sh setup) to run this test.";
+        if (!FedTransfer.Models.Data.FashionMnist.IsAvailable(FedTransfer.Models.Data.FashionMnist.DefaultDirectory, FedTransfer.Models.Data.FashionMnistSplit.Train)
+            || !FedTransfer.Models.Data.FashionMnist.IsAvailable(FedTransfer.Models.Data.FashionMnist.DefaultDirectory, FedTransfer.Models.Data.FashionMnistSplit.Test))
+            Skip = $"Fashion-MNIST not found in {FedTransfer.Models.Data.FashionMnist.DefaultDirectory}; install 'dataset-fashion-mnist' (./build.sh setup) to run this test.";
     }
 }

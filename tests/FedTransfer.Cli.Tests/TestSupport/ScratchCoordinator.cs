@@ -32,7 +32,7 @@ internal sealed class ScratchCoordinator : IAsyncDisposable
         var dir = Directory.CreateTempSubdirectory("fedtransfer-cli-coordinator-");
         var backbone = new BackboneFiles(Path.Combine(dir.FullName, "backbone"));
         var config = new VisionTransformerConfig { Dim = 16, Depth = 1, Heads = 2, Classes = 5 };
-        Torch.Torch.ManualSeed(3);
+        FedTransfer.Models.Engine.Seed(3);
         using (var vit = new VisionTransformer(config))
             backbone.Save(vit, new Dictionary<string, string> { ["fedtransfer.config"] = config.ToJson() });
         var app = CoordinatorHost.Build([], builder =>

@@ -24,7 +24,7 @@ internal static class AdminClient
     public static async Task<FederationInfo> CreateFederationAsync(GrpcChannel channel, byte[] initialAdapter, string name = "demo",
         string adapterSpec = "lora:r=4,alpha=8,targets=attn.qkv")
     {
-        var backbone = await UploadAsync(channel, Tensors.Bytes(Tensors.Random(99, spec: [("blocks.0.attn.qkv.weight", Torch.DType.Float32, [72, 24])])), "backbone.safetensors");
+        var backbone = await UploadAsync(channel, Tensors.Bytes(Tensors.Random(99, spec: [("blocks.0.attn.qkv.weight", FedTransfer.Weights.DType.Float32, [72, 24])])), "backbone.safetensors");
         var adapter = await UploadAsync(channel, initialAdapter, "initial.safetensors");
         return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
         {

@@ -25,17 +25,17 @@ internal sealed class TinyVitFederation
         var spec = AdapterSpec.Parse(adapterSpec);
         var config = new VisionTransformerConfig { ImageSize = 28, PatchSize = 7, Dim = 16, Depth = 1, Heads = 2, MlpRatio = 2, Classes = 5 };
         Backbone = new BackboneFiles(Path.Combine(directory, "backbone"));
-        Torch.Torch.ManualSeed(11);
+        FedTransfer.Models.Engine.Seed(11);
         using (var vit = new VisionTransformer(config))
             Backbone.Save(vit, new Dictionary<string, string> { ["fedtransfer.config"] = config.ToJson() });
 
         InitialAdapterPath = Path.Combine(directory, "initial-adapter.safetensors");
-        Torch.Torch.ManualSeed(12);
+        FedTransfer.Models.Engine.Seed(12);
         using (var model = TransferModelFactory.Create(config, Backbone.WeightsPath, spec is LoraSpec ? TrainingMode.Lora : TrainingMode.Bottleneck, spec, 5))
         {
             // LoRA B starts at zero, which would make A's first deltas vanish; a non-trivial global makes every tensor move.
             foreach (var (_, p) in model.NamedTrainableParameters())
-                using (Torch.Torch.NoGrad()) p.UniformInPlace(-0.2, 0.2);
+                using (TorchSharp.torch.no_grad()) p.uniform_(-0.2, 0.2);
             ModelCheckpoint.SaveTrainable(model, InitialAdapterPath);
         }
 

@@ -39,8 +39,9 @@ def write_safetensors(path, tensors):
     header, blobs, offset = {}, [], 0
     for name in sorted(tensors):
         array = tensors[name].detach().contiguous().numpy()
-        raw = array.astype("<f4").tobytes()
-        header[name] = {"dtype": "F32", "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
+        dtype = "F64" if array.dtype == np.float64 else "F32"
+        raw = array.astype("<f8" if dtype == "F64" else "<f4").tobytes()
+        header[name] = {"dtype": dtype, "shape": list(array.shape), "data_offsets": [offset, offset + len(raw)]}
         blobs.append(raw)
         offset += len(raw)
     encoded = json.dumps(header).encode("utf-8")

@@ -16,12 +16,18 @@ internal static class ReferenceTorch
     public static string? WhyUnavailable => Unavailable.Value;
 
     /// <summary>Path of the reference ViT script copied beside the test assembly.</summary>
-    public static string ScriptPath => Path.Combine(AppContext.BaseDirectory, "Assets", "vit_reference.py");
+    public static string ScriptPath => AssetPath("vit_reference.py");
 
-    /// <summary>Runs the reference script with <paramref name="args"/>; fails the test with its output on a non-zero exit.</summary>
-    public static void RunScript(params string[] args)
+    /// <summary>Path of a reference script copied beside the test assembly.</summary>
+    public static string AssetPath(string name) => Path.Combine(AppContext.BaseDirectory, "Assets", name);
+
+    /// <summary>Runs the reference ViT script with <paramref name="args"/>; fails the test with its output on a non-zero exit.</summary>
+    public static void RunScript(params string[] args) => RunAsset(ScriptPath, args);
+
+    /// <summary>Runs the reference script <paramref name="script"/>; fails the test with its output on a non-zero exit.</summary>
+    public static void RunAsset(string script, params string[] args)
     {
-        var code = $"import runpy, sys; sys.argv = [{Quote(ScriptPath)}] + sys.argv[1:]; runpy.run_path({Quote(ScriptPath)}, run_name='__main__')";
+        var code = $"import runpy, sys; sys.argv = [{Quote(script)}] + sys.argv[1:]; runpy.run_path({Quote(script)}, run_name='__main__')";
         var (exit, output) = ReferencePython.Run(code, args);
         Assert.True(exit == 0, $"reference script failed ({exit}): {output}");
     }

@@ -59,7 +59,7 @@ internal sealed class RealCoordinator : IAsyncDisposable
     /// <summary>Registers the federation (adapter spec lora:r=2, trainable set head.bias + lora.a) and starts a one-round run.</summary>
     public async Task<RunInfo> StartRunAsync(int roundTimeoutSeconds)
     {
-        var backbone = await UploadAsync(TestTasks.Payload([Torch.Serialization.TensorRecord.Create<float>("blocks.0.attn.qkv.weight", new float[8], 2, 4)]));
+        var backbone = await UploadAsync(TestTasks.Payload([FedTransfer.Weights.Serialization.TensorRecord.Create<float>("blocks.0.attn.qkv.weight", new float[8], 2, 4)]));
         BackboneDigest = backbone.Digest;
         var adapter = await UploadAsync(TestTasks.Payload(TestTasks.Delta(0f)));
         var federation = await Admin.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest

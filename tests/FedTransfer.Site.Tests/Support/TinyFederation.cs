@@ -31,14 +31,14 @@ internal sealed class TinyFederation : IDisposable
         File.WriteAllLines(Path.Combine(data, "rows.csv"), ["f0,f1,f2,f3,label", .. rows]);
         Options = new SiteOptions { DisplayName = "tiny", DataDirectory = data, Device = "cpu", ValidationFraction = 0.2, Threads = 1 };
 
-        Torch.Torch.ManualSeed(1);
+        FedTransfer.Models.Engine.Seed(1);
         using (var backbone = new MlpBackbone(4, [8], 2))
             ModelCheckpoint.SaveStateDict(backbone, BackbonePath);
         using (var model = SiteModelFactory.Create(BackbonePath, AdapterSpec, FedTransfer.Site.Training.TaskSpec.Parse(TaskSpec), null))
         {
             // A zero LoRA B would make the first steps' deltas for A vanish; start from a non-trivial global instead.
             foreach (var (_, p) in model.NamedTrainableParameters())
-                using (Torch.Torch.NoGrad()) p.UniformInPlace(-0.3, 0.3);
+                using (TorchSharp.torch.no_grad()) p.uniform_(-0.3, 0.3);
             ModelCheckpoint.SaveTrainable(model, AdapterPath);
         }
         Trainable = SafeTensors.ReadHeaderFile(AdapterPath).Tensors.Select(TensorSpec.Of).ToList();

@@ -20,9 +20,9 @@ public sealed class SiteModelFactoryTests : IDisposable
         using var model = SiteModelFactory.Create(fed.BackbonePath, "lora:r=2,targets=layers.*", new TaskSpec(5), null);
 
         // Assert
-        var trainable = model.NamedTrainableParameters().Select(p => p.Name).Order().ToList();
+        var trainable = model.NamedTrainableParameters().Select(p => p.name).Order().ToList();
         Assert.Equal(["head.bias", "head.weight", "layers.0.lora_a", "layers.0.lora_b"], trainable);
-        Assert.Equal([5L, 8L], model.NamedParameters().Single(p => p.Name == "head.weight").Tensor.Shape);
+        Assert.Equal([5L, 8L], model.named_parameters().Single(p => p.name == "head.weight").parameter.shape);
     }
 
     [Fact]
@@ -38,8 +38,8 @@ public sealed class SiteModelFactoryTests : IDisposable
         var vit = Assert.IsType<VisionTransformer>(model);
         Assert.Equal(TinyVit.Dim, vit.Config.Dim);
         Assert.Equal(3, vit.Head.Classes);
-        Assert.Contains(model.NamedTrainableParameters(), p => p.Name == "blocks.0.attn.qkv.lora_a");
-        Assert.DoesNotContain(model.NamedTrainableParameters(), p => p.Name == "blocks.0.attn.qkv.weight");
+        Assert.Contains(model.NamedTrainableParameters(), p => p.name == "blocks.0.attn.qkv.lora_a");
+        Assert.DoesNotContain(model.NamedTrainableParameters(), p => p.name == "blocks.0.attn.qkv.weight");
     }
 
     [Theory]
@@ -54,8 +54,8 @@ public sealed class SiteModelFactoryTests : IDisposable
         using var model = SiteModelFactory.Create(path, spec, new TaskSpec(3), null);
 
         // Assert
-        var trainable = model.NamedTrainableParameters().Select(p => p.Name).ToList();
-        Assert.Equal(expectedTrainable < 0 ? model.NamedParameters().Count() : expectedTrainable, trainable.Count);
+        var trainable = model.NamedTrainableParameters().Select(p => p.name).ToList();
+        Assert.Equal(expectedTrainable < 0 ? model.named_parameters().Count() : expectedTrainable, trainable.Count);
         Assert.Contains("head.weight", trainable);
     }
 
@@ -73,7 +73,7 @@ public sealed class SiteModelFactoryTests : IDisposable
 
         // Assert
         Assert.Contains("Site:BackboneConfigFile", error.Message);
-        Assert.Contains(model.NamedTrainableParameters(), p => p.Name.Contains("adapter", StringComparison.Ordinal));
+        Assert.Contains(model.NamedTrainableParameters(), p => p.name.Contains("adapter", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class SiteModelFactoryTests : IDisposable
     {
         // Arrange
         var path = _dir.Combine("odd.safetensors");
-        Torch.Serialization.SafeTensors.WriteFile(path, [Torch.Serialization.TensorRecord.Create<float>("encoder.w", new float[4], 4)]);
+        FedTransfer.Weights.Serialization.SafeTensors.WriteFile(path, [FedTransfer.Weights.Serialization.TensorRecord.Create<float>("encoder.w", new float[4], 4)]);
 
         // Act
         var error = Assert.Throws<InvalidOperationException>(() => SiteModelFactory.Create(path, "lora:r=2", new TaskSpec(3), null));

@@ -176,9 +176,9 @@ public sealed class TorchLocalTrainerTests : IDisposable
     public void DeltaOf_KnownTensors_IsLocalMinusGlobalInTheRequestedDType()
     {
         // Arrange
-        using var scope = Torch.Torch.NewDisposeScope();
-        var local = new Dictionary<string, Tensor> { ["a"] = Tensor.From([1f, 2f, 3f], 3) };
-        var global = new Dictionary<string, Tensor> { ["a"] = Tensor.From([0.5f, 2f, 4f], 3) };
+        using var scope = TorchSharp.torch.NewDisposeScope();
+        var local = new Dictionary<string, TorchSharp.torch.Tensor> { ["a"] = TorchSharp.torch.tensor(new[] { 1f, 2f, 3f }) };
+        var global = new Dictionary<string, TorchSharp.torch.Tensor> { ["a"] = TorchSharp.torch.tensor(new[] { 0.5f, 2f, 4f }) };
 
         // Act
         var delta = TorchLocalTrainer.DeltaOf(local, global, [new TensorSpec("a", DType.BFloat16, [3])]);
