@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# ViT + LoRA training step, ours (C# binding over libtorch) vs python3-torch, same sizes, batch and threads.
+# Training steps, ours (TorchSharp) vs python3-torch, same sizes, batch and threads:
+# 1. the ViT + LoRA step (training_ratio_vs_pytorch);
+# 2. a ResNet-18 at 112x112, batch 16, frozen backbone + linear head (conv_training_ratio_vs_pytorch), with each
+#    process's peak resident memory (conv_peak_rss_ratio_vs_pytorch = ours / pytorch).
 # ViT 28x28 / patch 7 (17 tokens), dim 64, depth 4, heads 4, MLP ratio 2, 5 classes; LoRA r=8 alpha=16 on attn.qkv|mlp.fc1;
 # AdamW on LoRA + head, grad-norm clip 1.0. Each round runs both back to back so machine noise hits both alike;
 # the figures are medians over rounds. Ends with training_ratio_vs_pytorch=<ours / pytorch samples per second>.
-# Env: THREADS (default 1), BATCH (32, the finetune default batch), STEPS (100), ROUNDS (5), ROOT/CONFIG (set by build.sh).
+# Env: THREADS (default 1), BATCH (32, the finetune default batch), STEPS (100), ROUNDS (5), CONV_BATCH (16),
+# CONV_STEPS (10), CONV_ROUNDS (3), ROOT/CONFIG (set by build.sh).
 set -euo pipefail
 ROOT=${ROOT:-$(cd "$(dirname "$0")/.." && pwd)}
 CONFIG=${CONFIG:-Release}
 PY=${FEDTRANSFER_PYTHON:-/usr/bin/python3}
 THREADS=${THREADS:-1} BATCH=${BATCH:-32} STEPS=${STEPS:-100} ROUNDS=${ROUNDS:-5}
+CONV_BATCH=${CONV_BATCH:-16} CONV_STEPS=${CONV_STEPS:-10} CONV_ROUNDS=${CONV_ROUNDS:-3}
 CLI="$ROOT/src/FedTransfer.Cli/bin/$CONFIG/net10.0/fedtransfer.dll"
 [ -f "$CLI" ] || { echo "missing $CLI; run ./build.sh setup first" >&2; exit 1; }
-# Same threading on both sides: OpenBLAS's own pool (PyTorch's set_num_threads leaves it at the core count; our
-# SetNumThreads sizes it) and the OpenMP wait policy our CLI picks by default.
-export OPENBLAS_NUM_THREADS=$THREADS OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# Same OpenMP wait policy on both sides (libtorch's threads spin by default, which a busy shared machine punishes).
+export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 args=(--threads "$THREADS" --batch-size "$BATCH" --steps "$STEPS" --warmup 10)
 
 value() { sed -n "s/^$2=//p" <<<"$1" | tail -1; }
@@ -36,3 +40,17 @@ echo "ours_samples_per_s=$(median "${ours_all[@]}")"
 echo "pytorch_samples_per_s=$(median "${torch_all[@]}")"
 # The median of per-round ratios: each round runs both sides back to back, under the same machine load.
 echo "training_ratio_vs_pytorch=$(median "${walls[@]}")"
+
+conv_walls=() conv_rss=() ours_rss_all=()
+conv_args=(--threads "$THREADS" --batch-size "$CONV_BATCH" --steps "$CONV_STEPS" --warmup 2)
+for round in $(seq 1 "$CONV_ROUNDS"); do
+  out=$(dotnet "$CLI" bench-training --model resnet18 "${conv_args[@]}")
+  ours=$(value "$out" samples_per_s); ours_rss=$(value "$out" peak_rss_mb)
+  out_py=$("$PY" "$ROOT/bench/training/torch_conv_training.py" "${conv_args[@]}")
+  torch=$(value "$out_py" samples_per_s); torch_rss=$(value "$out_py" peak_rss_mb)
+  echo "conv round $round: ours ${ours} samples/s (peak ${ours_rss} MB), pytorch ${torch} samples/s (peak ${torch_rss} MB)"
+  conv_walls+=("$(ratio "$ours" "$torch")"); conv_rss+=("$(ratio "$ours_rss" "$torch_rss")"); ours_rss_all+=("$ours_rss")
+done
+echo "conv_peak_rss_mb=$(median "${ours_rss_all[@]}")"
+echo "conv_peak_rss_ratio_vs_pytorch=$(median "${conv_rss[@]}")"
+echo "conv_training_ratio_vs_pytorch=$(median "${conv_walls[@]}")"

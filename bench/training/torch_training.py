@@ -1,6 +1,6 @@
 """The PyTorch side of bench/training.sh: the same ViT + LoRA training step as `fedtransfer bench-training`.
 
-The model is the reference ViT the parity tests use (tests/FedTransfer.Torch.Tests/Assets/vit_reference.py), adapted the
+The model is the reference ViT the parity tests use (tests/FedTransfer.Models.Tests/Assets/vit_reference.py), adapted the
 PEFT way; the step is forward, cross-entropy, backward, grad-norm clip 1.0, AdamW on LoRA + head, loss.item() and the
 count of correct predictions, as ours does. Prints samples_per_s=N.
 """
@@ -13,7 +13,7 @@ import torch
 import torch.nn.functional as F
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Torch.Tests", "Assets"))
+sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
 import vit_reference as ref  # noqa: E402
 
 

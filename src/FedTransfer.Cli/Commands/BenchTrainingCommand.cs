@@ -1,20 +1,21 @@
-using TorchSharp;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
-using FedTransfer.Weights;
-using FedTransfer.Weights.Adapters;
 using FedTransfer.Models;
 using FedTransfer.Models.Adapters;
 using FedTransfer.Models.NN;
-using static TorchSharp.torch;
 using FedTransfer.Models.Training;
+using FedTransfer.Weights.Adapters;
+using TorchSharp;
+using static TorchSharp.torch;
 
 namespace FedTransfer.Cli.Commands;
 
 /// <summary>
-/// Hidden <c>fedtransfer bench-training</c>: times the ViT + LoRA training step that bench/training.sh compares with
-/// python3-torch (bench/training/torch_training.py builds the same model and step). Prints <c>samples_per_s=N</c>.
+/// Hidden <c>fedtransfer bench-training</c>: times the training step that bench/training.sh compares with python3-torch
+/// (bench/training/torch_training.py builds the same model and step): the ViT + LoRA step, or (<c>--model resnet18</c>) a
+/// ResNet-18 at 112×112 with a frozen backbone and a trained linear head. Prints <c>samples_per_s=N</c> and the process's
+/// peak resident memory.
 /// </summary>
 internal static class BenchTrainingCommand
 {
@@ -24,23 +25,26 @@ internal static class BenchTrainingCommand
         var batchSize = TrainingCliOptions.AtLeast(new Option<int>("--batch-size") { Description = "Images per step", DefaultValueFactory = _ => 64 }, 1);
         var steps = TrainingCliOptions.AtLeast(new Option<int>("--steps") { Description = "Timed steps", DefaultValueFactory = _ => 100 }, 1);
         var warmup = TrainingCliOptions.AtLeast(new Option<int>("--warmup") { Description = "Untimed steps first (allocator, optimizer state)", DefaultValueFactory = _ => 10 }, 0);
-        var adapter = new Option<string>("--adapter") { Description = "Adapter spec of the timed model", DefaultValueFactory = _ => "lora:r=8,alpha=16,targets=attn.qkv|mlp.fc1" };
+        var adapter = new Option<string>("--adapter") { Description = "Adapter spec of the timed ViT", DefaultValueFactory = _ => "lora:r=8,alpha=16,targets=attn.qkv|mlp.fc1" };
+        var modelName = new Option<string>("--model") { Description = "vit (28x28 ViT + adapter) or resnet18 (112x112, linear head)", DefaultValueFactory = _ => "vit" };
+        modelName.AcceptOnlyFromAmong("vit", "resnet18");
         var device = new Option<string>("--device") { Description = "cpu, cuda, cuda:N or auto", DefaultValueFactory = _ => "cpu" };
-        var command = new Command("bench-training", "Time the ViT + LoRA training step (used by bench/training.sh)") { Hidden = true };
-        foreach (var option in new Option[] { threads, batchSize, steps, warmup, adapter, device })
+        var command = new Command("bench-training", "Time a training step (used by bench/training.sh)") { Hidden = true };
+        foreach (var option in new Option[] { threads, batchSize, steps, warmup, adapter, modelName, device })
             command.Options.Add(option);
 
         command.SetAction((ParseResult r, CancellationToken ct) => CommandRunner.RunAsync(token =>
         {
-            FedTransfer.Models.Engine.SetThreads(r.GetValue(threads));
-            FedTransfer.Models.Engine.Seed(0);
+            Engine.SetThreads(r.GetValue(threads));
+            Engine.Seed(0);
             var dev = Engine.ParseDevice(r.GetValue(device)!);
             var batch = r.GetValue(batchSize);
-            using var model = new VisionTransformer(new VisionTransformerConfig());
-            AdapterAttach.Attach(model, AdapterSpec.Parse(r.GetValue(adapter)!));
+            var resnet = r.GetValue(modelName) == "resnet18";
+            using var model = resnet ? (nn.Module<Tensor, Tensor>)ResNet.ResNet18(classes: 5) : new VisionTransformer(new VisionTransformerConfig());
+            AdapterAttach.Attach(model, resnet ? new HeadOnlySpec() : AdapterSpec.Parse(r.GetValue(adapter)!));
             model.to(dev);
             using var trainer = new Trainer(model, new TrainerOptions { LearningRate = 1e-3, ClipNorm = 1.0, Device = dev });
-            using var images = randn(batch, 1, 28, 28).to(dev);
+            using var images = (resnet ? randn(batch, 3, 112, 112) : randn(batch, 1, 28, 28)).to(dev);
             using var labels = tensor(Enumerable.Range(0, batch).Select(i => (long)(i % 5)).ToArray()).to(dev);
             for (var i = 0; i < r.GetValue(warmup); i++)
                 trainer.Step(images, labels);
@@ -56,11 +60,21 @@ internal static class BenchTrainingCommand
             // CPU time of the whole process (GC and JIT threads included): a figure that busy neighbours distort less than wall time.
             var cpuSeconds = (Process.GetCurrentProcess().TotalProcessorTime - cpuStart).TotalSeconds;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"ours: {count} steps of batch {batch} in {seconds:F3} s on {dev.Describe()} with {FedTransfer.Models.Engine.Threads} thread(s)"));
+                $"ours ({r.GetValue(modelName)}, libtorch {__version__}): {count} steps of batch {batch} in {seconds:F3} s on {dev.Describe()} with {Engine.Threads} thread(s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_cpu_s={count * batch / cpuSeconds:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_s={count * batch / seconds:F1}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak_rss_mb={PeakResidentMegabytes():F0}"));
             return 0;
         }, ct));
         return command;
+    }
+
+    /// <summary>VmHWM from /proc/self/status: the most resident memory this process has held, native tensors included.</summary>
+    internal static double PeakResidentMegabytes()
+    {
+        foreach (var line in File.ReadLines("/proc/self/status"))
+            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
+                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
+        throw new InvalidOperationException("/proc/self/status has no VmHWM line; peak memory is measured on Linux only");
     }
 }

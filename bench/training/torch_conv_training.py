@@ -1,0 +1,66 @@
+"""The PyTorch side of bench/training.sh's conv figures: the step `fedtransfer bench-training --model resnet18` times.
+
+A ResNet-18 (the parity tests' reference, named like torchvision) at 112x112 with a frozen backbone and a trained linear
+head: forward in training mode, cross-entropy, backward, grad-norm clip 1.0, AdamW on the head, loss.item() and the count
+of correct predictions, as ours does. Prints samples_per_s=N and peak_rss_mb=N (ru_maxrss of this process).
+"""
+import argparse
+import os
+import resource
+import sys
+import time
+
+import torch
+import torch.nn.functional as F
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
+import resnet_reference as ref  # noqa: E402
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=16)
+    parser.add_argument("--steps", type=int, default=20)
+    parser.add_argument("--warmup", type=int, default=3)
+    args = parser.parse_args()
+
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    model = ref.ResNet([2, 2, 2, 2], classes=5, channels=3, width=64)
+    for name, p in model.named_parameters():
+        p.requires_grad_(name.startswith("fc."))
+    params = [p for p in model.parameters() if p.requires_grad]
+    optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
+    images = torch.randn(args.batch_size, 3, 112, 112)
+    labels = torch.arange(args.batch_size) % 5
+
+    def step():
+        logits = model(images)
+        loss = F.cross_entropy(logits, labels)
+        optimizer.zero_grad()
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(params, 1.0)
+        optimizer.step()
+        with torch.no_grad():
+            correct = (logits.argmax(1) == labels).sum()
+        return loss.item(), correct.item()
+
+    model.train()
+    for _ in range(args.warmup):
+        step()
+    cpu_start = time.process_time()
+    start = time.perf_counter()
+    for _ in range(args.steps):
+        step()
+    seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
+    print(f"pytorch {torch.__version__} (resnet18): {args.steps} steps of batch {args.batch_size} in {seconds:.3f} s with {torch.get_num_threads()} thread(s)")
+    print(f"samples_per_cpu_s={args.steps * args.batch_size / cpu_seconds:.1f}")
+    print(f"samples_per_s={args.steps * args.batch_size / seconds:.1f}")
+    print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
+
+
+if __name__ == "__main__":
+    main()
