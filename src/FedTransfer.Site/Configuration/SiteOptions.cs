@@ -37,7 +37,7 @@ public sealed class SiteOptions
     /// <summary>Where training runs: <c>cpu</c>, <c>cuda</c>, <c>cuda:N</c> or <c>auto</c> (CUDA when present).</summary>
     public string Device { get; set; } = "auto";
 
-    /// <summary>CPU threads for the tensor engine; 0 keeps the engine's default.</summary>
+    /// <summary>CPU threads for the tensor engine's intra-op parallelism; 0 = one per core.</summary>
     public int Threads { get; set; }
 
     /// <summary>Folder for fetched artifacts (backbone, adapters) and the receipts file. Empty: <c>.fedtransfer-cache</c> inside the data folder.</summary>

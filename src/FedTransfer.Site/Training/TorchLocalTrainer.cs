@@ -34,7 +34,8 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         _log = log;
         _device = new Lazy<Device>(() =>
         {
-            if (_options.Threads > 0) Engine.SetThreads(_options.Threads);
+            // One training at a time (see _oneAtATime) on every core by default: never more engine threads than cores.
+            Engine.SetThreads(_options.Threads > 0 ? _options.Threads : Environment.ProcessorCount);
             return Engine.ParseDevice(_options.Device);
         });
     }

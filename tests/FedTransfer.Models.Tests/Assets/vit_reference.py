@@ -1,10 +1,11 @@
-"""Reference ViT (+ LoRA / bottleneck adapters) in plain torch.nn, named exactly like FedTransfer.Torch.NN, so the
-C# tests can compare logits and one AdamW step against PyTorch.
+"""Reference ViT (+ LoRA / bottleneck adapters) in plain torch.nn, named exactly like FedTransfer.Models.NN, so the
+C# tests can compare logits, gradients and one AdamW step against PyTorch.
 
-usage: vit_reference.py CONFIG_JSON WEIGHTS_SAFETENSORS INPUT_SAFETENSORS OUT_SAFETENSORS ADAPTER_SPEC [LR WEIGHT_DECAY]
+usage: vit_reference.py CONFIG_JSON WEIGHTS_SAFETENSORS INPUT_SAFETENSORS OUT_SAFETENSORS ADAPTER_SPEC [LR WEIGHT_DECAY | grads]
   ADAPTER_SPEC: 'none', 'lora:r=..,alpha=..,targets=a|b' or 'bottleneck:reduction=..'
   INPUT holds 'images' (F32 [B,C,H,W]) and 'labels' (I64 [B]).
-  OUT gets 'logits' (before any step) and, when LR is given, every trainable tensor after one AdamW step.
+  OUT gets 'logits' (before any step) and, when LR is given, every trainable tensor after one AdamW step; with 'grads',
+  the cross-entropy 'loss' and 'grad.NAME' of every trainable tensor. The model takes the weights' dtype (F32 or F64).
 safetensors is parsed with json+struct+numpy here because python3-safetensors is not installed.
 """
 import json
@@ -184,11 +185,22 @@ def main():
     model = VisionTransformer(config)
     kind = attach(model, config, spec)
     state = read_safetensors(weights_path)
+    # load_state_dict converts to the model's dtype: match the file's, so a float64 comparison stays float64.
+    model = model.to(state["pos_embed"].dtype)
     model.load_state_dict(state, strict=True)
     batch = read_safetensors(input_path)
     images, labels = batch["images"], batch["labels"]
     out = {"logits": model(images)}
-    if len(sys.argv) > 6:
+    if len(sys.argv) > 6 and sys.argv[6] == "grads":
+        for n, p in model.named_parameters():
+            p.requires_grad_(is_trainable(n, kind))
+        loss = F.cross_entropy(model(images), labels)
+        loss.backward()
+        out["loss"] = loss.detach().reshape(1)
+        for n, p in model.named_parameters():
+            if p.requires_grad:
+                out["grad." + n] = p.grad
+    elif len(sys.argv) > 6:
         lr, wd = float(sys.argv[6]), float(sys.argv[7])
         trainable = [(n, p) for n, p in model.named_parameters() if is_trainable(n, kind)]
         for n, p in model.named_parameters():

@@ -91,4 +91,29 @@ public sealed class VisionTransformerTests
 
         Assert.True(TestTensors.MaxAbsDiff(ours, reference["logits"].ToTensor()) < 1e-4);
     }
+
+    [TorchPythonFact]
+    public void LossAndGradients_WithLora_MatchPyTorchInFloat64()
+    {
+        // Float64 on both sides, so the comparison measures the model (names, attention, LoRA scaling), not summation order.
+        Engine.Seed(13);
+        const string spec = "lora:r=2,alpha=4,targets=attn.qkv|attn.proj|mlp.fc1";
+        using var model = new VisionTransformer(TestTensors.TinyVit);
+        AdapterAttach.Attach(model, AdapterSpec.Parse(spec));
+        TestTensors.Randomize(model, 0.3);
+        model.to(ScalarType.Float64);
+        model.eval();
+        using var scope = NewDisposeScope();
+        var images = randn([4, 1, 8, 8], ScalarType.Float64);
+        var labels = tensor(new[] { 0L, 1L, 2L, 1L });
+        var reference = ReferenceVit.Run(model, spec, images, labels, gradients: true);
+
+        var loss = nn.functional.cross_entropy(model.call(images), labels);
+        loss.backward();
+
+        Assert.Equal(reference["loss"].ToArray<double>()[0], loss.item<double>(), 10);
+        foreach (var (name, p) in model.NamedTrainableParameters())
+            Assert.True(TestTensors.MaxAbsDiff(p.grad!, reference["grad." + name].ToTensor()) < 1e-5, $"gradient of {name} differs from PyTorch");
+        Assert.Equal(model.NamedTrainableParameters().Count(), reference.Tensors.Count(t => t.Name.StartsWith("grad.", StringComparison.Ordinal)));
+    }
 }

@@ -13,7 +13,8 @@ internal static class ReferenceVit
     /// <param name="model">The model whose state dict PyTorch loads (strictly, so names and shapes must agree).</param>
     /// <param name="adapterSpec">'none' or the spec our model was adapted with.</param>
     /// <param name="adamW">When set, PyTorch also takes one AdamW step (lr, weight decay) and returns the trainable tensors.</param>
-    public static SafeTensorsFile Run(VisionTransformer model, string adapterSpec, Tensor images, Tensor labels, (double Lr, double WeightDecay)? adamW = null)
+    /// <param name="gradients">When set, PyTorch returns the cross-entropy loss and the gradient of every trainable tensor.</param>
+    public static SafeTensorsFile Run(VisionTransformer model, string adapterSpec, Tensor images, Tensor labels, (double Lr, double WeightDecay)? adamW = null, bool gradients = false)
     {
         var dir = Directory.CreateTempSubdirectory("fedtransfer-parity-");
         try
@@ -26,7 +27,9 @@ internal static class ReferenceVit
             ModelCheckpoint.SaveStateDict(model, weights);
             SafeTensors.WriteFile(input, [images.ToRecord("images"), labels.ToRecord("labels")]);
             var args = new List<string> { config, weights, input, output, adapterSpec };
-            if (adamW is { } step)
+            if (gradients)
+                args.Add("grads");
+            else if (adamW is { } step)
             {
                 args.Add(step.Lr.ToString("R", CultureInfo.InvariantCulture));
                 args.Add(step.WeightDecay.ToString("R", CultureInfo.InvariantCulture));
