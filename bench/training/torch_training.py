@@ -7,10 +7,12 @@ count of correct predictions, as ours does. Prints samples_per_s=N.
 import argparse
 import os
 import sys
-import time
 
 import torch
 import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from step_timing import time_steps  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
@@ -52,18 +54,7 @@ def main():
         return loss.item(), correct.item()
 
     model.train()
-    for _ in range(args.warmup):
-        step()
-    cpu_start = time.process_time()
-    start = time.perf_counter()
-    for _ in range(args.steps):
-        step()
-    seconds = time.perf_counter() - start
-    cpu_seconds = time.process_time() - cpu_start
-    print(f"pytorch {torch.__version__}: {args.steps} steps of batch {args.batch_size} in {seconds:.3f} s with {torch.get_num_threads()} thread(s)")
-    print(f"samples_per_cpu_s={args.steps * args.batch_size / cpu_seconds:.1f}")
-    print(f"samples_per_s={args.steps * args.batch_size / seconds:.1f}")
-
+    time_steps("vit", step, args.warmup, args.steps, args.batch_size)
 
 if __name__ == "__main__":
     main()

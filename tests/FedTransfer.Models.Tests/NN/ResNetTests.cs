@@ -82,24 +82,8 @@ public sealed class ResNetTests
             Assert.True(TestTensors.MaxAbsDiff(model.call(images), reference["eval_logits"].ToTensor()) < 1e-5, "evaluation-mode logits differ from PyTorch");
     }
 
-    private static SafeTensorsFile RunReference(ResNet model, Tensor images, Tensor labels)
-    {
-        var dir = Directory.CreateTempSubdirectory("fedtransfer-resnet-parity-");
-        try
-        {
-            var config = Path.Combine(dir.FullName, "config.json");
-            var weights = Path.Combine(dir.FullName, "weights.safetensors");
-            var input = Path.Combine(dir.FullName, "input.safetensors");
-            var output = Path.Combine(dir.FullName, "output.safetensors");
-            File.WriteAllText(config, JsonSerializer.Serialize(new { blocks = new[] { 1, 1 }, classes = 3, channels = 3, width = 8 }));
-            ModelCheckpoint.SaveStateDict(model, weights);
-            SafeTensors.WriteFile(input, [images.ToRecord("images"), labels.ToRecord("labels")]);
-            ReferenceTorch.RunAsset(ReferenceTorch.AssetPath("resnet_reference.py"), config, weights, input, output);
-            return SafeTensors.Read(File.ReadAllBytes(output), output);
-        }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
-    }
+    private static SafeTensorsFile RunReference(ResNet model, Tensor images, Tensor labels) =>
+        ReferenceTorch.Exchange(ReferenceTorch.AssetPath("resnet_reference.py"), model,
+            path => File.WriteAllText(path, JsonSerializer.Serialize(new { blocks = new[] { 1, 1 }, classes = 3, channels = 3, width = 8 })),
+            images, labels);
 }

@@ -1,3 +1,7 @@
+using FedTransfer.Models.Serialization;
+using FedTransfer.Models.Training;
+using FedTransfer.Weights.Serialization;
+using static TorchSharp.torch;
 using FedTransfer.TestSupport;
 namespace FedTransfer.Models.Tests.TestSupport;
 
@@ -21,8 +25,31 @@ internal static class ReferenceTorch
     /// <summary>Path of a reference script copied beside the test assembly.</summary>
     public static string AssetPath(string name) => Path.Combine(AppContext.BaseDirectory, "Assets", name);
 
-    /// <summary>Runs the reference ViT script with <paramref name="args"/>; fails the test with its output on a non-zero exit.</summary>
-    public static void RunScript(params string[] args) => RunAsset(ScriptPath, args);
+    /// <summary>
+    /// The exchange every parity test makes: in a temporary folder, writes the model's config (by <paramref name="writeConfig"/>),
+    /// its state dict and the batch, runs <paramref name="script"/> on them with <paramref name="extraArgs"/>, and returns what
+    /// the script wrote.
+    /// </summary>
+    public static SafeTensorsFile Exchange(string script, nn.Module model, Action<string> writeConfig, Tensor images, Tensor labels, params string[] extraArgs)
+    {
+        var dir = Directory.CreateTempSubdirectory("fedtransfer-parity-");
+        try
+        {
+            var config = Path.Combine(dir.FullName, "config.json");
+            var weights = Path.Combine(dir.FullName, "weights.safetensors");
+            var input = Path.Combine(dir.FullName, "input.safetensors");
+            var output = Path.Combine(dir.FullName, "output.safetensors");
+            writeConfig(config);
+            ModelCheckpoint.SaveStateDict(model, weights);
+            SafeTensors.WriteFile(input, [images.ToRecord("images"), labels.ToRecord("labels")]);
+            RunAsset(script, [config, weights, input, output, .. extraArgs]);
+            return SafeTensors.Read(File.ReadAllBytes(output), output);
+        }
+        finally
+        {
+            dir.Delete(recursive: true);
+        }
+    }
 
     /// <summary>Runs the reference script <paramref name="script"/>; fails the test with its output on a non-zero exit.</summary>
     public static void RunAsset(string script, params string[] args)

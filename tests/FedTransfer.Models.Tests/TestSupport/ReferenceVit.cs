@@ -16,30 +16,14 @@ internal static class ReferenceVit
     /// <param name="gradients">When set, PyTorch returns the cross-entropy loss and the gradient of every trainable tensor.</param>
     public static SafeTensorsFile Run(VisionTransformer model, string adapterSpec, Tensor images, Tensor labels, (double Lr, double WeightDecay)? adamW = null, bool gradients = false)
     {
-        var dir = Directory.CreateTempSubdirectory("fedtransfer-parity-");
-        try
+        var args = new List<string> { adapterSpec };
+        if (gradients)
+            args.Add("grads");
+        else if (adamW is { } step)
         {
-            var config = Path.Combine(dir.FullName, "config.json");
-            var weights = Path.Combine(dir.FullName, "weights.safetensors");
-            var input = Path.Combine(dir.FullName, "input.safetensors");
-            var output = Path.Combine(dir.FullName, "output.safetensors");
-            model.Config.Save(config);
-            ModelCheckpoint.SaveStateDict(model, weights);
-            SafeTensors.WriteFile(input, [images.ToRecord("images"), labels.ToRecord("labels")]);
-            var args = new List<string> { config, weights, input, output, adapterSpec };
-            if (gradients)
-                args.Add("grads");
-            else if (adamW is { } step)
-            {
-                args.Add(step.Lr.ToString("R", CultureInfo.InvariantCulture));
-                args.Add(step.WeightDecay.ToString("R", CultureInfo.InvariantCulture));
-            }
-            ReferenceTorch.RunScript([.. args]);
-            return SafeTensors.Read(File.ReadAllBytes(output), output);
+            args.Add(step.Lr.ToString("R", CultureInfo.InvariantCulture));
+            args.Add(step.WeightDecay.ToString("R", CultureInfo.InvariantCulture));
         }
-        finally
-        {
-            dir.Delete(recursive: true);
-        }
+        return ReferenceTorch.Exchange(ReferenceTorch.ScriptPath, model, model.Config.Save, images, labels, [.. args]);
     }
 }

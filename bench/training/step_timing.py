@@ -1,0 +1,22 @@
+"""Times a training step the way `fedtransfer bench-training` does and prints the same name=value lines."""
+import resource
+import time
+
+import torch
+
+
+def time_steps(label, step, warmup, steps, batch_size):
+    """Runs `step` warmup times untimed, then `steps` times timed; prints samples per (CPU) second and peak RSS."""
+    for _ in range(warmup):
+        step()
+    cpu_start = time.process_time()
+    start = time.perf_counter()
+    for _ in range(steps):
+        step()
+    seconds = time.perf_counter() - start
+    cpu_seconds = time.process_time() - cpu_start
+    print(f"pytorch {torch.__version__} ({label}): {steps} steps of batch {batch_size} in {seconds:.3f} s with {torch.get_num_threads()} thread(s)")
+    print(f"samples_per_cpu_s={steps * batch_size / cpu_seconds:.1f}")
+    print(f"samples_per_s={steps * batch_size / seconds:.1f}")
+    # ru_maxrss is in KiB on Linux.
+    print(f"peak_rss_mb={resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f}")
