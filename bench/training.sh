@@ -17,7 +17,8 @@ CONV_BATCH=${CONV_BATCH:-16} CONV_STEPS=${CONV_STEPS:-10} CONV_ROUNDS=${CONV_ROU
 CLI="$ROOT/src/FedTransfer.Cli/bin/$CONFIG/net10.0/fedtransfer.dll"
 [ -f "$CLI" ] || { echo "missing $CLI; run ./build.sh setup first" >&2; exit 1; }
 # Same OpenMP wait policy on both sides (libtorch's threads spin by default, which a busy shared machine punishes).
-export OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
+# PyTorch 1.13 (Debian) multiplies with OpenBLAS, whose pool ignores torch.set_num_threads: size it like ours.
+export OPENBLAS_NUM_THREADS=$THREADS OMP_WAIT_POLICY=${OMP_WAIT_POLICY:-PASSIVE}
 args=(--threads "$THREADS" --batch-size "$BATCH" --steps "$STEPS" --warmup 10)
 
 value() { sed -n "s/^$2=//p" <<<"$1" | tail -1; }

@@ -42,6 +42,10 @@ internal sealed record RunSettings(
         var encoding = (DeltaEncoding)(int)r.UpdateEncoding;
         Require(DeltaEncodings.IsDefined(encoding), $"update_encoding {(int)r.UpdateEncoding} is unknown; use one of {string.Join(", ", DeltaEncodings.Names)}");
         var strategy = StrategyRegistry.Create(r.Strategy, r.StrategySettings); // throws on unknown names or settings
+        // A round may close with min_sites results; a Krum round with too few of them would fail only after every site trained.
+        var byzantine = strategy switch { Krum k => (int?)k.F, MultiKrum m => m.F, _ => null };
+        if (byzantine is { } f && Krum.CheckCount(strategy.Name, r.MinSites, f) is { } tooFew)
+            throw new ArgumentException($"min_sites {r.MinSites} is too low for the strategy: {tooFew}");
         return new RunSettings(r.Rounds, strategy.Name, new Dictionary<string, string>(r.StrategySettings), fraction, r.MinSites,
             TimeSpan.FromSeconds(r.RoundTimeoutSeconds), r.EvalEvery,
             new TrainConfig(h.Epochs, h.BatchSize, h.LearningRate, h.FedproxMu, h.Seed), encoding);

@@ -84,7 +84,21 @@ public class RunSettingsTests
         { r => r.HyperParameters.BatchSize = 1 << 20, "batch_size must be between 1 and 65536" },
         { r => r.HyperParameters.FedproxMu = -1, "fedprox_mu" },
         { r => r.StrategySettings["server_lr"] = "fast", "server_lr" },
+        { r => { r.Strategy = "krum"; r.StrategySettings.Clear(); r.StrategySettings["f"] = "1"; r.MinSites = 4; }, "min_sites 4 is too low for the strategy: krum with f=1 needs more than 2f+2 = 4" },
+        { r => { r.Strategy = "multikrum"; r.StrategySettings.Clear(); r.StrategySettings["f"] = "2"; r.MinSites = 5; }, "min_sites 5 is too low" },
     };
+
+    [Fact]
+    public void Parse_KrumWithEnoughMinSites_IsAccepted()
+    {
+        var request = Valid();
+        request.Strategy = "krum";
+        request.StrategySettings.Clear();
+        request.StrategySettings["f"] = "1";
+        request.MinSites = 5;
+
+        Assert.Equal("krum", RunSettings.Parse(request).Strategy);
+    }
 
     [Theory]
     [MemberData(nameof(Invalid))]
