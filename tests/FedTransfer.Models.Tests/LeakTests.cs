@@ -41,6 +41,23 @@ public sealed class LeakTests
         Assert.True(last.Loss < first.Loss, $"loss did not fall: {first.Loss} -> {last.Loss}");
     }
 
+    [Fact]
+    public void TrainerSteps_FrozenResNetWithLinearHead_LeaveLiveTensorsFlat()
+    {
+        Engine.Seed(2);
+        using var model = new ResNet([1, 1], classes: 3, width: 8);
+        AdapterAttach.Attach(model, new HeadOnlySpec());
+        using var trainer = new Trainer(model, new TrainerOptions { LearningRate = 1e-2 });
+        using var images = randn(4, 3, 32, 32);
+        using var labels = tensor(new long[] { 0, 1, 2, 0 });
+        for (var i = 0; i < 5; i++) trainer.Step(images, labels);
+        var liveBefore = Engine.LiveTensorsOnThisThread;
+
+        for (var i = 0; i < 100; i++) trainer.Step(images, labels);
+
+        Assert.Equal(liveBefore, Engine.LiveTensorsOnThisThread);
+    }
+
     private static long RssBytes()
     {
         GC.Collect();
