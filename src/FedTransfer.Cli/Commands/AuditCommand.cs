@@ -49,25 +49,37 @@ internal static class AuditCommand
     private static Command Reconcile()
     {
         var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
-        var log = new Argument<string>("receipt-log") { Description = "The coordinator's receipt log (JSON lines)." };
+        var log = new Argument<string>("receipt-log") { Description = "The coordinator's receipt log (receipts.jsonl in its data directory)." };
+        var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
         var site = new Option<string?>("--site") { Description = "The site's id in the receipt log (default: the site ids on the ledger's receipts)." };
-        var command = new Command("reconcile", "Match the updates the coordinator holds from a site with the ledger's sent results, both ways.") { ledger, log, site };
+        var command = new Command("reconcile",
+            "Verify the ledger and the receipt log, then pair every sent result with exactly one receipt and every receipt with exactly one sent result.")
+        {
+            ledger, log, ca, site,
+        };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
             var path = Existing(result.GetValue(ledger)!, "ledger");
-            var entries = ReceiptLog.Read(Existing(result.GetValue(log)!, "receipt log"));
-            var outcome = LedgerReconciler.Reconcile(path, entries, result.GetValue(site));
-            AnsiConsole.MarkupLine($"site id(s) {Markup.Escape(string.Join(", ", outcome.SiteIds))}: {outcome.CoordinatorEntries} updates held by the coordinator, " +
-                $"{outcome.LedgerResults} results sent per the ledger, {outcome.Matched} matched");
+            var logPath = Existing(result.GetValue(log)!, "receipt log");
+            var caFile = result.GetValue(ca);
+            var trust = caFile is null ? null : CertificateTrust.FromPemFile(Existing(caFile, "CA certificate"));
+            var outcome = LedgerReconciler.Reconcile(path, logPath, trust, result.GetValue(site));
+            if (outcome.Refusal is { } refusal)
+            {
+                AnsiConsole.MarkupLine($"[red]NOT RECONCILED[/]: {Markup.Escape(refusal)}");
+                return FindingsExitCode;
+            }
+            AnsiConsole.MarkupLine($"site id(s) {Markup.Escape(string.Join(", ", outcome.SiteIds))}: {outcome.LedgerResults} results sent per the ledger, " +
+                $"{outcome.CoordinatorEntries} receipts in the coordinator's log, {outcome.Matched} matched one to one");
             if (outcome.IsConsistent)
             {
-                AnsiConsole.MarkupLine("[green]CONSISTENT[/]: every update matches a ledger record and digest, and the other way round");
+                AnsiConsole.MarkupLine("[green]CONSISTENT[/]: every sent result has exactly one receipt with its digest, and every receipt exactly one sent result");
                 return 0;
             }
-            var table = new Table().AddColumn("task").AddColumn("mismatch");
-            foreach (var m in outcome.Mismatches) table.AddRow(Markup.Escape(m.TaskId), Markup.Escape(m.Problem));
+            var table = new Table().AddColumn("task").AddColumn("problem").AddColumn("details");
+            foreach (var m in outcome.Mismatches) table.AddRow(Markup.Escape(m.TaskId), m.Kind.ToString(), Markup.Escape(m.Problem));
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[red]MISMATCHES[/]: {outcome.Mismatches.Count}");
+            AnsiConsole.MarkupLine($"[red]INCONSISTENT[/]: {outcome.Mismatches.Count} problem(s)");
             return FindingsExitCode;
         }, ct));
         return command;

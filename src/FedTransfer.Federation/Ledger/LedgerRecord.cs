@@ -105,7 +105,10 @@ public sealed record LedgerTaskInfo(
     [property: JsonPropertyName("encoding")] string Encoding,
     [property: JsonPropertyName("trainable")] LedgerTensor[]? Trainable);
 
-/// <summary>The coordinator's receipt for an upload, as signed by it (see <see cref="ReceiptSigning"/>).</summary>
+/// <summary>
+/// The coordinator's receipt for an upload, as signed by it (see <see cref="ReceiptSigning"/>); the ledger head fields
+/// are absent on receipts from coordinators that did not sign one.
+/// </summary>
 public sealed record LedgerReceipt(
     [property: JsonPropertyName("task")] string TaskId,
     [property: JsonPropertyName("site")] string SiteId,
@@ -118,7 +121,14 @@ public sealed record LedgerReceipt(
     [property: JsonPropertyName("received_unix_ms")] long ReceivedUnixMs,
     [property: JsonPropertyName("duplicate")] bool Duplicate,
     [property: JsonPropertyName("signature")] string Signature,
-    [property: JsonPropertyName("coordinator_certificate_pem")] string CoordinatorCertificatePem);
+    [property: JsonPropertyName("coordinator_certificate_pem")] string CoordinatorCertificatePem,
+    [property: JsonPropertyName("ledger_head_seq")] long? LedgerHeadSequence = null,
+    [property: JsonPropertyName("ledger_head_sha256")] string? LedgerHeadSha256 = null)
+{
+    /// <summary>The ledger head the site declared when sending (signed by the coordinator with the receipt); null for receipts without one.</summary>
+    [JsonIgnore]
+    public LedgerHead? DeclaredLedgerHead => LedgerHeadSequence is { } seq && LedgerHeadSha256 is { } sha ? new LedgerHead(seq, sha) : null;
+}
 
 /// <summary>Bytes of an unfinished last line found on reopening, moved aside into <see cref="File"/>.</summary>
 public sealed record LedgerTorn(

@@ -20,6 +20,15 @@ public sealed record LedgerFailure(long Sequence, long Line, string Reason)
 public sealed record LedgerVerification(LedgerFailure? Failure, long Records, string? Site, bool Certified, long HeadSequence, string HeadHash,
     long Sent, long Refused, long Receipts, IReadOnlyList<string> Warnings)
 {
+    /// <summary>Every result (push record) sent, up to the failure, in ledger order: what <see cref="LedgerReconciler"/> matches receipts to.</summary>
+    public IReadOnlyList<SentPayload> SentResults { get; init; } = [];
+
+    /// <summary>The site ids the coordinator wrote on the receipts this ledger holds (how it knows the site).</summary>
+    public IReadOnlyList<string> ReceiptSiteIds { get; init; } = [];
+
     /// <summary>True when every record verified.</summary>
     public bool IsValid => Failure is null;
 }
+
+/// <summary>One result the ledger records as sent: its record's sequence number, task, payload digest (empty when none) and bytes.</summary>
+public sealed record SentPayload(long Sequence, string TaskId, string PayloadSha256, long PayloadBytes);

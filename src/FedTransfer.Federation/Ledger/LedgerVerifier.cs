@@ -18,6 +18,8 @@ public sealed class LedgerVerifier
     private readonly List<string> _warnings = [];
     private readonly Dictionary<string, (LedgerRecord Task, LedgerTaskInfo Info)> _tasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<(string Sha, long Bytes)>> _sent = new(StringComparer.Ordinal);
+    private readonly List<SentPayload> _sentPayloads = [];
+    private readonly SortedSet<string> _receiptSites = new(StringComparer.Ordinal);
     private byte[] _unsigned = new byte[4096];
     private ECDsa? _siteKey;
     private string? _site;
@@ -60,7 +62,10 @@ public sealed class LedgerVerifier
             _siteKey?.Dispose();
             _receipts.Dispose();
         }
-        return new LedgerVerification(failure, expected, _site, _certified, expected - 1, previous, _sentCount, _refusedCount, _receipts.Count, _warnings);
+        return new LedgerVerification(failure, expected, _site, _certified, expected - 1, previous, _sentCount, _refusedCount, _receipts.Count, _warnings)
+        {
+            SentResults = _sentPayloads, ReceiptSiteIds = [.. _receiptSites],
+        };
     }
 
     private string? Check(LedgerRawLine raw, long expected, string previous)
@@ -152,6 +157,7 @@ public sealed class LedgerVerifier
                     : $"record {record.Sequence}: a torn-tail record without details");
                 return null;
             case LedgerKinds.Receipt:
+                if (record.Receipt is { SiteId.Length: > 0 } receipt) _receiptSites.Add(receipt.SiteId);
                 return _receipts.Check(record, _sent);
             case LedgerKinds.Join or LedgerKinds.Pull or LedgerKinds.Fetch or LedgerKinds.Push:
                 return Egress(record);
@@ -176,6 +182,7 @@ public sealed class LedgerVerifier
         if (problem is not null) return problem;
         if (!_sent.TryGetValue(record.TaskId, out var list)) _sent[record.TaskId] = list = [];
         list.Add((record.PayloadSha256 ?? "", record.PayloadBytes ?? 0));
+        _sentPayloads.Add(new SentPayload(record.Sequence, record.TaskId, record.PayloadSha256 ?? "", record.PayloadBytes ?? 0));
         return null;
     }
 }

@@ -11,9 +11,12 @@ namespace FedTransfer.Federation.Ledger;
 /// Reopening continues the chain. An unfinished last line (a crash mid-write) is moved aside into
 /// <c>&lt;ledger&gt;.torn-&lt;time&gt;</c> and a <see cref="LedgerKinds.TornTail"/> record naming that file, its size and
 /// SHA-256 is appended: the site keeps working, nothing is deleted, and the event is itself in the signed chain. Such a
-/// line never preceded a send (the send waits for the fsync), so no egress goes unrecorded. A last complete line that is
-/// not a record, or a ledger started with another key, stops the writer with a message saying what to do: that is
-/// damage or tampering, which only a person should judge.
+/// line never preceded a send (the send waits for the fsync), so no egress goes unrecorded. Anything else wrong with the
+/// tail stops the writer with a message saying what to do, at open and before every append: a last line that is not a
+/// record of this key with a valid signature chained to the line before it, a file changed, cut or replaced since the
+/// writer's last append, a ledger started with another key, or a ledger that was in use (its lock file exists) and is
+/// now gone or empty. That is damage or tampering, which only a person should judge: the file is left as it is and no
+/// new chain is started in its place.
 /// </remarks>
 public sealed class LedgerWriter : IDisposable
 {
@@ -25,6 +28,8 @@ public sealed class LedgerWriter : IDisposable
     private long _next;
     private string _previous;
     private bool _faulted;
+    private string? _damage;
+    private long _length;
     private bool _syncEachRecord = true;
 
     private LedgerWriter(string path, FileStream file, LedgerSigningKey key, TimeProvider time, long next, string previous)
@@ -62,12 +67,15 @@ public sealed class LedgerWriter : IDisposable
         path = System.IO.Path.GetFullPath(path);
         Directory.CreateDirectory(System.IO.Path.GetDirectoryName(path)!);
         // A lock file held exclusively keeps a second writer out (Unix file sharing is advisory and shared locks do not
-        // exclude each other) while the ledger itself stays readable: an auditor may copy it while the site runs.
+        // exclude each other) while the ledger itself stays readable: an auditor may copy it while the site runs. It is
+        // never removed, so it also marks a ledger that was in use: one found missing or empty beside it is not restarted.
+        var wasInUse = File.Exists(path + ".lock");
         var lockFile = AcquireLock(path);
         FileStream? file = null;
         try
         {
             file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
+            if (wasInUse && file.Length == 0) throw Damaged(path, "it is missing or empty, but it was in use before (its .lock file exists)");
             var torn = MoveTornTailAside(path, file, time);
             LedgerWriter writer;
             if (file.Length == 0)
@@ -81,6 +89,7 @@ public sealed class LedgerWriter : IDisposable
                 writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord };
             }
             writer._lock = lockFile;
+            writer._length = file.Length;
             if (torn is not null) writer.Append(new LedgerRecord { Kind = LedgerKinds.TornTail, Torn = torn });
             return writer;
         }
@@ -113,7 +122,9 @@ public sealed class LedgerWriter : IDisposable
     {
         lock (_gate)
         {
+            if (_damage is not null) throw new LedgerCorruptException(_damage);
             if (_faulted) throw new IOException($"ledger {Path} is unusable after an earlier write failure; restart the site");
+            if (_length > 0) CheckTail();
             var record = draft with { Sequence = _next, TimeUnixMs = _time.GetUtcNow().ToUnixTimeMilliseconds(), Previous = _previous, Signature = null };
             var unsigned = LedgerFormat.Serialize(record);
             var line = LedgerLine.WithSignature(unsigned, _key.Sign(unsigned));
@@ -135,9 +146,43 @@ public sealed class LedgerWriter : IDisposable
             }
             _next++;
             _previous = LedgerFormat.Hash(line);
+            _length = length + line.Length + 1;
             return record with { Signature = Convert.ToBase64String(line.AsSpan(line.Length - 90, 88)) };
         }
     }
+
+    // The file at the path must still be the one this writer last appended to: same length, and its last line the one
+    // it signed. Read through the path, not the open handle, so a file replaced by another is seen too.
+    private void CheckTail()
+    {
+        string? problem;
+        try
+        {
+            using var onDisk = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1);
+            problem = onDisk.Length != _length
+                ? $"it is {onDisk.Length} bytes where the site's last record left it at {_length}: it was changed, cut or replaced while the site ran"
+                : LedgerFormat.Hash(LedgerTail.LineEndingAt(onDisk, _length)) != _previous
+                    ? $"its last record (record {_next - 1}) is not the one the site wrote: it was changed while the site ran"
+                    : null;
+        }
+        catch (FileNotFoundException)
+        {
+            problem = "it was deleted or moved while the site ran";
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            // Unreadable is not proof of damage, but what cannot be checked is not appended to either.
+            throw new IOException($"ledger {Path}: its last record could not be re-read before appending ({e.Message}); nothing was sent", e);
+        }
+        if (problem is null) return;
+        var damaged = Damaged(Path, problem);
+        _damage = damaged.Message;
+        throw damaged;
+    }
+
+    private static LedgerCorruptException Damaged(string path, string problem) => new(
+        $"ledger {path}: {problem}. The site sends nothing until a person decides: keep the file as it is for the auditor " +
+        $"(fedtransfer audit verify {path}), then move it aside (with its .lock file) and restart the site to begin a new ledger");
 
     // A half-written record must not stay in front of the next one.
     private void Rollback(long length)
@@ -181,15 +226,33 @@ public sealed class LedgerWriter : IDisposable
         }
         catch (JsonException e)
         {
-            throw new LedgerCorruptException($"ledger {path}: its first or last line is not a ledger record ({e.Message}); it was damaged or altered. " +
-                "Keep it for the auditor (fedtransfer audit verify), move it aside, and restart the site to begin a new ledger");
+            throw Damaged(path, $"its first or last line is not a ledger record ({e.Message}); it was damaged or altered");
         }
         if (first.Kind != LedgerKinds.Genesis || first.Genesis is null)
-            throw new LedgerCorruptException($"ledger {path}: its first line is not a genesis record; move the file aside and restart the site to begin a new ledger");
+            throw Damaged(path, "its first line is not a genesis record");
         if (first.Genesis.PublicKeyPem != key.PublicKeyPem)
             throw new LedgerCorruptException($"ledger {path} was started by another signing key (site '{first.Genesis.Site}'); " +
                 "a renewed certificate starts a new ledger: move the old one aside (keep it for the auditor) and restart the site");
+        if (!key.Verifies(lastLine))
+            throw Damaged(path, $"the signature of its last record (record {last.Sequence}) does not verify with the site's key: it was forged or altered");
+        // The last record must chain to the line before it, so a forged or spliced tail is not continued.
+        var previous = last.Sequence == 0 ? null : LedgerTail.LineEndingAt(file, file.Length - lastLine.Length - 1);
+        var expectedPrevious = previous is null ? LedgerFormat.GenesisPrevious : LedgerFormat.Hash(previous);
+        if (last.Previous != expectedPrevious || (previous is null ? !firstLine.AsSpan().SequenceEqual(lastLine) : !Follows(previous, last.Sequence)))
+            throw Damaged(path, $"its last record (record {last.Sequence}) does not chain to the line before it: records were removed, inserted or altered");
         return (last.Sequence + 1, LedgerFormat.Hash(lastLine));
+    }
+
+    private static bool Follows(byte[] previousLine, long sequence)
+    {
+        try
+        {
+            return LedgerFormat.Parse(previousLine).Sequence == sequence - 1;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
     }
 
     public void Dispose()
@@ -202,5 +265,8 @@ public sealed class LedgerWriter : IDisposable
     }
 }
 
-/// <summary>The ledger on disk cannot be continued without a person's decision.</summary>
-public sealed class LedgerCorruptException(string message) : Exception(message);
+/// <summary>
+/// The ledger on disk cannot be continued without a person's decision. An <see cref="IOException"/>, so every path that
+/// refuses to send when a record cannot be written refuses on this too.
+/// </summary>
+public sealed class LedgerCorruptException(string message) : IOException(message);

@@ -26,6 +26,7 @@ internal sealed class SiteLedger : IDisposable
     private readonly Dictionary<string, TaskContext> _tasks = new(StringComparer.Ordinal);
     private readonly Queue<string> _taskOrder = new();
     private const int MaxTasks = 256;
+    private int _damageReported;
 
     internal SiteLedger(LedgerWriter writer, LedgerSigningKey key, string destination, ILogger logger)
     {
@@ -90,7 +91,7 @@ internal sealed class SiteLedger : IDisposable
         };
         if (taskId is null) return;
         var federation = LedgerFormat.FederationOf(spec, backbone);
-        _writer.Append(new LedgerRecord
+        Write(new LedgerRecord
         {
             Kind = LedgerKinds.Task, Federation = federation, RunId = run, Round = round, TaskId = taskId,
             TaskInfo = new LedgerTaskInfo(kind, backbone, spec, encoding, trainable),
@@ -111,7 +112,7 @@ internal sealed class SiteLedger : IDisposable
         TaskContext? task = null;
         if (record.TaskId is not null) lock (_tasks) _tasks.TryGetValue(record.TaskId, out task);
         var isPush = record.Kind == EgressKind.PushResult;
-        _writer.Append(new LedgerRecord
+        Write(new LedgerRecord
         {
             Kind = KindOf(record.Kind),
             Federation = task?.Federation,
@@ -131,6 +132,21 @@ internal sealed class SiteLedger : IDisposable
         });
     }
 
+    // Every append goes through here: a damaged ledger is reported once, as the one line saying what to do, and the
+    // exception (an IOException) makes the gateway refuse the message, so nothing leaves while the ledger is damaged.
+    private LedgerRecord Write(LedgerRecord record)
+    {
+        try
+        {
+            return _writer.Append(record);
+        }
+        catch (LedgerCorruptException e)
+        {
+            if (Interlocked.Exchange(ref _damageReported, 1) == 0) SiteLedgerLog.Damaged(_log, e.Message);
+            throw;
+        }
+    }
+
     /// <summary>Records the coordinator's receipt for an upload (with its signature and certificate when it signed).</summary>
     public void AppendReceipt(Receipt receipt)
     {
@@ -138,7 +154,7 @@ internal sealed class SiteLedger : IDisposable
         lock (_tasks) _tasks.TryGetValue(receipt.TaskId, out task);
         try
         {
-            _writer.Append(new LedgerRecord
+            Write(new LedgerRecord
             {
                 Kind = LedgerKinds.Receipt, Federation = task?.Federation, RunId = receipt.RunId, Round = receipt.Round, TaskId = receipt.TaskId,
                 Receipt = new LedgerReceipt(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, receipt.Outcome.ToSignedText(), receipt.Reason,

@@ -1,5 +1,6 @@
 using FedTransfer.Cli.Commands;
 using FedTransfer.Cli.Tests.TestSupport;
+using FedTransfer.Federation.Ledger;
 
 namespace FedTransfer.Cli.Tests.Commands;
 
@@ -69,11 +70,11 @@ public sealed class AuditCommandTests
     }
 
     [Fact]
-    public async Task Reconcile_MissingReceipt_ListsItAndExitsNonZero()
+    public async Task Reconcile_OrphansOnBothSides_ListsThemAndExitsNonZero()
     {
         using var ledger = new AuditLedger();
         var log = Path.Combine(ledger.Folder, "receipts.jsonl");
-        File.WriteAllText(log, "{\"task_id\":\"task-9\",\"site_id\":\"clinic <b>\",\"payload_sha256\":\"bb\",\"payload_bytes\":5}\n");
+        File.WriteAllText(log, SignedReceiptLine("task-9", "clinic <b>", new string('b', 64), 5) + "\n");
 
         var (code, raw) = await CliRun.InvokeAsync("audit", "reconcile", ledger.LedgerPath, log);
 
@@ -81,6 +82,36 @@ public sealed class AuditCommandTests
         Assert.Equal(AuditCommand.FindingsExitCode, code);
         Assert.Contains("task-9", output);
         Assert.Contains("task-1", output);
-        Assert.Contains("MISMATCHES: 2", output);
+        Assert.Contains("INCONSISTENT: 2 problem(s)", output);
+    }
+
+    [Fact]
+    public async Task Reconcile_EmptyLedgerFile_IsNotReconciled()
+    {
+        using var ledger = new AuditLedger();
+        var empty = Path.Combine(ledger.Folder, "empty.jsonl");
+        File.WriteAllText(empty, "");
+        var log = Path.Combine(ledger.Folder, "receipts.jsonl");
+        File.WriteAllText(log, SignedReceiptLine("task-1", "clinic <b>", AuditLedger.Sha, 200) + "\n");
+
+        var (code, raw) = await CliRun.InvokeAsync("audit", "reconcile", empty, log);
+
+        var output = Flat(raw);
+        Assert.Equal(AuditCommand.FindingsExitCode, code);
+        Assert.Contains("NOT RECONCILED", output);
+        Assert.DoesNotContain("CONSISTENT:", output);
+    }
+
+    // A receipt signed by a self-signed development coordinator certificate, as a coordinator without TLS writes it.
+    private static string SignedReceiptLine(string task, string site, string sha, long bytes)
+    {
+        using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
+        var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=dev coordinator, OU=coordinator", key,
+            System.Security.Cryptography.HashAlgorithmName.SHA256);
+        using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
+        var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(task, site, "run-1", 1, "accepted", sha, bytes, received));
+        return new FedTransfer.Federation.Receipts.ReceiptLogRecord(task, site, "run-1", 1, "accepted", "", sha, bytes, received, signature,
+            certificate.ExportCertificatePem()).ToJsonLine();
     }
 }
