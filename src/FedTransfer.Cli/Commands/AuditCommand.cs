@@ -16,35 +16,8 @@ internal static class AuditCommand
 
     public static Command Create() => new("audit", "Verify, reconcile and report a site's egress ledger (offline).")
     {
-        Verify(), Reconcile(), Report(),
+        AuditVerifyCommand.Create(), Reconcile(), Report(),
     };
-
-    private static Command Verify()
-    {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file (ledger.jsonl)." };
-        var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
-        var command = new Command("verify", "Check the hash chain, every signature, the certificates, the allowlist and every receipt; exits non-zero at the first bad record.") { ledger, ca };
-        command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
-        {
-            var path = Existing(result.GetValue(ledger)!, "ledger");
-            var caFile = result.GetValue(ca);
-            var trust = caFile is null ? null : CertificateTrust.FromPemFile(Existing(caFile, "CA certificate"));
-            var verification = new LedgerVerifier(trust).Verify(path);
-            foreach (var warning in verification.Warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
-            if (verification.Failure is { } failure)
-            {
-                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(failure.ToString())}");
-                return FindingsExitCode;
-            }
-            var signer = verification.Certified ? "its site certificate, which chains to the CA"
-                : trust is null ? "its genesis key (no CA checked)" : "its genesis key";
-            AnsiConsole.MarkupLine($"[green]VALID[/] {Markup.Escape(path)}: {verification.Records} records of site '{Markup.Escape(verification.Site ?? "")}' signed by {signer}; " +
-                $"{verification.Sent} messages sent, {verification.Refused} refused, {verification.Receipts} receipts verified");
-            AnsiConsole.MarkupLine($"head: record {verification.HeadSequence}, sha256 {verification.HeadHash} (note it: a later copy must extend it)");
-            return 0;
-        }, ct));
-        return command;
-    }
 
     private static Command Reconcile()
     {
@@ -108,6 +81,6 @@ internal static class AuditCommand
         return command;
     }
 
-    private static string Existing(string path, string what) =>
+    internal static string Existing(string path, string what) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{what} file '{path}' does not exist", path);
 }

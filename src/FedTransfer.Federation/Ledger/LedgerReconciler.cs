@@ -13,6 +13,10 @@ public enum ReconcileProblem
     ReceiptWithoutSent,
     /// <summary>The sent result and the receipt name the same task but another digest or size.</summary>
     DigestMismatch,
+    /// <summary>A receipt names a ledger head beyond the ledger's end: the ledger was cut.</summary>
+    LedgerCut,
+    /// <summary>A receipt names a ledger head the ledger holds otherwise.</summary>
+    HeadMismatch,
 }
 
 /// <summary>One disagreement between a site ledger and the coordinator's receipt log.</summary>
@@ -30,7 +34,8 @@ public sealed record ReconcileResult(IReadOnlyList<string> SiteIds, int Matched,
 /// <summary>
 /// Matches, payload by payload, what a site recorded as sent with what the coordinator receipted from it: every sent
 /// result (push record) has exactly one receipt in the coordinator's log and every receipt for the site exactly one sent
-/// result, paired by task id, with equal SHA-256 and size. Both inputs are verified first (<see cref="LedgerVerifier"/>,
+/// result, paired by task id, with equal SHA-256 and size, and every ledger head a receipt names is in the ledger
+/// (<see cref="DeclaredHeads"/>). Both inputs are verified first (<see cref="LedgerVerifier"/>,
 /// <see cref="ReceiptLogVerifier"/>); what does not verify is not reconciled. The site is identified by the site ids
 /// on the receipts in its ledger, else by its genesis name, unless given.
 /// </summary>
@@ -45,9 +50,7 @@ public static class LedgerReconciler
         if (log.Failure is { } logFailure)
             return Refused($"the receipt log does not verify ({logFailure}); nothing was reconciled");
 
-        IReadOnlySet<string> siteIds = siteId is not null ? new HashSet<string>(StringComparer.Ordinal) { siteId }
-            : ledger.ReceiptSiteIds.Count > 0 ? ledger.ReceiptSiteIds.ToHashSet(StringComparer.Ordinal)
-            : new HashSet<string>(StringComparer.Ordinal) { ledger.Site ?? "" };
+        var siteIds = ledger.SiteIdsFor(siteId);
         var held = log.Receipts.Where(e => siteIds.Contains(e.SiteId)).ToList();
         var mismatches = new List<ReconcileMismatch>();
         var matched = 0;
@@ -81,6 +84,8 @@ public static class LedgerReconciler
                 else mismatches.Add(new(task, ReconcileProblem.DigestMismatch, $"{Describe(sent[0])} was sent, but the coordinator receipted {Describe(receipts[0])}"));
             }
         }
+        foreach (var head in DeclaredHeads.Check(ledger, held, siteIds))
+            mismatches.Add(new(head.TaskId, head.Cut ? ReconcileProblem.LedgerCut : ReconcileProblem.HeadMismatch, head.Problem));
         return new ReconcileResult(siteIds.Order(StringComparer.Ordinal).ToList(), matched, held.Count, ledger.SentResults.Count, mismatches);
     }
 

@@ -92,10 +92,13 @@ public sealed record LedgerPrivacy(
 /// <param name="Site">The site's name (its certificate's CN, or the configured display name in plaintext dev).</param>
 /// <param name="CertificatePem">The site certificate, when the site has one.</param>
 /// <param name="PublicKeyPem">The signing key's public key (SubjectPublicKeyInfo PEM); always present.</param>
+/// <param name="SignatureAlgorithm">How every record of this ledger is signed: <c>ecdsa-p256-sha256</c>, which a genesis
+/// without it (ledgers written before it was named) means too.</param>
 public sealed record LedgerGenesis(
     [property: JsonPropertyName("site")] string Site,
     [property: JsonPropertyName("certificate_pem")] string? CertificatePem,
-    [property: JsonPropertyName("public_key_pem")] string PublicKeyPem);
+    [property: JsonPropertyName("public_key_pem")] string PublicKeyPem,
+    [property: JsonPropertyName("sig_alg")] string? SignatureAlgorithm = null);
 
 /// <summary>A task as it arrived: the allowlist a later result is checked against.</summary>
 public sealed record LedgerTaskInfo(

@@ -26,9 +26,18 @@ public sealed record LedgerVerification(LedgerFailure? Failure, long Records, st
     /// <summary>The site ids the coordinator wrote on the receipts this ledger holds (how it knows the site).</summary>
     public IReadOnlyList<string> ReceiptSiteIds { get; init; } = [];
 
+    /// <summary>
+    /// The site's ids in the coordinator's receipt log: <paramref name="given"/> when set, else the ids on the receipts this
+    /// ledger holds, else its genesis name.
+    /// </summary>
+    public IReadOnlySet<string> SiteIdsFor(string? given) => given is not null ? new HashSet<string>(StringComparer.Ordinal) { given }
+        : ReceiptSiteIds.Count > 0 ? ReceiptSiteIds.ToHashSet(StringComparer.Ordinal)
+        : new HashSet<string>(StringComparer.Ordinal) { Site ?? "" };
+
     /// <summary>True when every record verified.</summary>
     public bool IsValid => Failure is null;
 }
 
 /// <summary>One result the ledger records as sent: its record's sequence number, task, payload digest (empty when none) and bytes.</summary>
-public sealed record SentPayload(long Sequence, string TaskId, string PayloadSha256, long PayloadBytes);
+/// <param name="LineSha256">SHA-256 of the record's line: the ledger head the site declares when sending it.</param>
+public sealed record SentPayload(long Sequence, string TaskId, string PayloadSha256, long PayloadBytes, string LineSha256 = "");

@@ -81,7 +81,7 @@ public sealed class LedgerWriter : IDisposable
             if (file.Length == 0)
             {
                 writer = new LedgerWriter(path, file, key, time, 0, LedgerFormat.GenesisPrevious) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord };
-                writer.Append(new LedgerRecord { Kind = LedgerKinds.Genesis, Genesis = new LedgerGenesis(key.Site, key.CertificatePem, key.PublicKeyPem) });
+                writer.Append(new LedgerRecord { Kind = LedgerKinds.Genesis, Genesis = new LedgerGenesis(key.Site, key.CertificatePem, key.PublicKeyPem, LedgerVerifier.EcdsaP256) });
             }
             else
             {
@@ -118,7 +118,10 @@ public sealed class LedgerWriter : IDisposable
     /// Returns the record as written. Thread-safe.
     /// </summary>
     /// <exception cref="IOException">The record could not be made durable; the caller must not send.</exception>
-    public LedgerRecord Append(LedgerRecord draft)
+    public LedgerRecord Append(LedgerRecord draft) => Append(draft, out _);
+
+    /// <summary>As <see cref="Append(LedgerRecord)"/>, also giving the ledger head this record makes (what a sender declares).</summary>
+    public LedgerRecord Append(LedgerRecord draft, out LedgerHead head)
     {
         lock (_gate)
         {
@@ -147,6 +150,7 @@ public sealed class LedgerWriter : IDisposable
             _next++;
             _previous = LedgerFormat.Hash(line);
             _length = length + line.Length + 1;
+            head = new LedgerHead(_next - 1, _previous);
             return record with { Signature = Convert.ToBase64String(line.AsSpan(line.Length - 90, 88)) };
         }
     }

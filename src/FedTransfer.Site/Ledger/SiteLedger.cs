@@ -106,13 +106,14 @@ internal sealed class SiteLedger : IDisposable
     /// <summary>
     /// Records an outbound message as the gateway judged it; returns once the record is on disk.
     /// </summary>
+    /// <returns>The ledger head the record makes, which a result's header declares to the coordinator.</returns>
     /// <exception cref="IOException">The record could not be written: the message must not be sent.</exception>
-    public void Append(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
+    public LedgerHead Append(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
     {
         TaskContext? task = null;
         if (record.TaskId is not null) lock (_tasks) _tasks.TryGetValue(record.TaskId, out task);
         var isPush = record.Kind == EgressKind.PushResult;
-        Write(new LedgerRecord
+        Write(out var head, new LedgerRecord
         {
             Kind = KindOf(record.Kind),
             Federation = task?.Federation,
@@ -130,15 +131,18 @@ internal sealed class SiteLedger : IDisposable
             Encoding = isPush && record.Tensors is not null && encoding is { } e ? EncodingName(e) : null,
             Privacy = record.Privacy is { } p ? new LedgerPrivacy(p.ClipNorm, p.NoiseMultiplier, p.NormBeforeClip) : null,
         });
+        return head;
     }
 
     // Every append goes through here: a damaged ledger is reported once, as the one line saying what to do, and the
     // exception (an IOException) makes the gateway refuse the message, so nothing leaves while the ledger is damaged.
-    private LedgerRecord Write(LedgerRecord record)
+    private LedgerRecord Write(LedgerRecord record) => Write(out _, record);
+
+    private LedgerRecord Write(out LedgerHead head, LedgerRecord record)
     {
         try
         {
-            return _writer.Append(record);
+            return _writer.Append(record, out head);
         }
         catch (LedgerCorruptException e)
         {
@@ -159,7 +163,8 @@ internal sealed class SiteLedger : IDisposable
                 Kind = LedgerKinds.Receipt, Federation = task?.Federation, RunId = receipt.RunId, Round = receipt.Round, TaskId = receipt.TaskId,
                 Receipt = new LedgerReceipt(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, receipt.Outcome.ToSignedText(), receipt.Reason,
                     receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, receipt.Duplicate, Convert.ToBase64String(receipt.Signature.Span),
-                    receipt.CoordinatorCertificatePem),
+                    receipt.CoordinatorCertificatePem,
+                    receipt.LedgerHeadSha256.Length > 0 ? receipt.LedgerHeadSeq : null, receipt.LedgerHeadSha256.Length > 0 ? receipt.LedgerHeadSha256 : null),
             });
         }
         catch (IOException e)

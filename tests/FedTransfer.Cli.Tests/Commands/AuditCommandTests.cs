@@ -102,16 +102,36 @@ public sealed class AuditCommandTests
         Assert.DoesNotContain("CONSISTENT:", output);
     }
 
+    [Fact]
+    public async Task Verify_WithReceiptsDeclaringAHeadBeyondTheEnd_ReportsTheCut()
+    {
+        using var ledger = new AuditLedger();
+        var pushLine = File.ReadAllLines(ledger.LedgerPath)[2];
+        var log = Path.Combine(ledger.Folder, "receipts.jsonl");
+        var held = new LedgerHead(2, LedgerFormat.Hash(System.Text.Encoding.UTF8.GetBytes(pushLine)));
+        File.WriteAllText(log, SignedReceiptLine("task-1", "clinic <b>", AuditLedger.Sha, 200, held) + "\n");
+        var (validCode, _) = await CliRun.InvokeAsync("audit", "verify", ledger.LedgerPath, "--receipts", log);
+        File.AppendAllText(log, SignedReceiptLine("task-2", "clinic <b>", AuditLedger.Sha, 200, new LedgerHead(9, new string('d', 64))) + "\n");
+
+        var (code, raw) = await CliRun.InvokeAsync("audit", "verify", ledger.LedgerPath, "--receipts", log, "--threads", "1");
+
+        Assert.Equal(0, validCode);
+        var output = Flat(raw);
+        Assert.Equal(AuditCommand.FindingsExitCode, code);
+        Assert.Contains("INVALID", output);
+        Assert.Contains("cut after record 3", output);
+    }
+
     // A receipt signed by a self-signed development coordinator certificate, as a coordinator without TLS writes it.
-    private static string SignedReceiptLine(string task, string site, string sha, long bytes)
+    private static string SignedReceiptLine(string task, string site, string sha, long bytes, LedgerHead? head = null)
     {
         using var key = System.Security.Cryptography.ECDsa.Create(System.Security.Cryptography.ECCurve.NamedCurves.nistP256);
         var request = new System.Security.Cryptography.X509Certificates.CertificateRequest("CN=dev coordinator, OU=coordinator", key,
             System.Security.Cryptography.HashAlgorithmName.SHA256);
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(1));
         var received = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
-        var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(task, site, "run-1", 1, "accepted", sha, bytes, received));
+        var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(task, site, "run-1", 1, "accepted", sha, bytes, received, head));
         return new FedTransfer.Federation.Receipts.ReceiptLogRecord(task, site, "run-1", 1, "accepted", "", sha, bytes, received, signature,
-            certificate.ExportCertificatePem()).ToJsonLine();
+            certificate.ExportCertificatePem()) { LedgerHeadSeq = head?.Sequence, LedgerHeadSha256 = head?.Sha256 }.ToJsonLine();
     }
 }
