@@ -14,7 +14,7 @@ export FEDTRANSFER_PYTHON=${FEDTRANSFER_PYTHON:-/usr/bin/python3}
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
 APT_PACKAGES=(libtorch-dev libopenblas0-pthread dataset-fashion-mnist python3-torch python3-numpy
-  python3-grpcio python3-protobuf protobuf-compiler cmake g++ make)
+  python3-grpcio python3-protobuf python3-cryptography protobuf-compiler cmake g++ make)
 
 # Colour only on a terminal, and never with NO_COLOR set (https://no-color.org): CI logs stay plain text.
 if [ -t 2 ] && [ -z "${NO_COLOR:-}" ]; then

@@ -110,6 +110,12 @@ public sealed class EgressAllowlistEndToEndTests
         Assert.True(verification.IsValid, verification.Failure?.ToString());
         var finding = Assert.Single(DeclaredHeads.Check(verification, ReceiptLog.Read(coordinator.ReceiptLogPath), verification.SiteIdsFor(receipt.SiteId)));
         Assert.True(finding.Cut, finding.Problem);
+        // The independent Python verifier reads what this site and coordinator wrote the same way.
+        var whole = await FedTransfer.Tests.Shared.IndependentVerifier.RunAsync(site.Ledger.Path, "--receipts", coordinator.ReceiptLogPath);
+        var cutCopy = await FedTransfer.Tests.Shared.IndependentVerifier.RunAsync(cut, "--receipts", coordinator.ReceiptLogPath, "--site", receipt.SiteId);
+        Assert.True(whole.Code == 0, whole.Output);
+        Assert.Equal(2, cutCopy.Code);
+        Assert.Contains("cut", cutCopy.Output);
     }
 
     [Fact]
