@@ -7,7 +7,7 @@ certificates against the CA, every receipt's coordinator signature, and with --r
 declared. It does not re-check the allowlist semantics (tensor names and shapes against the task), which is
 `fedtransfer audit verify`'s job.
 
-usage: verify_ledger.py LEDGER [--ca CA.pem] [--receipts receipts.jsonl] [--site SITE-ID]
+usage: verify_ledger.py LEDGER|LEDGER-FOLDER [--ca CA.pem] [--receipts receipts.jsonl] [--site SITE-ID]
 exit 0: VALID; 2: INVALID (one line naming the record and why); 1: the files could not be read.
 """
 import argparse
@@ -15,6 +15,8 @@ import base64
 import datetime
 import hashlib
 import json
+import os
+import re
 import sys
 
 from cryptography import x509
@@ -25,7 +27,7 @@ from cryptography.hazmat.primitives.asymmetric.utils import encode_dss_signature
 
 RECORD = ["v", "seq", "time", "kind", "federation", "run", "round", "task", "destination", "decision", "declined",
           "reason", "summary", "tensors", "payload_sha256", "payload_bytes", "encoding", "privacy", "genesis",
-          "task_info", "receipt", "torn", "prev", "sig"]
+          "task_info", "receipt", "torn", "segment", "prev", "sig"]
 NESTED = {
     "tensors": ["name", "dtype", "shape", "bytes"],
     "trainable": ["name", "dtype", "shape", "bytes"],
@@ -36,6 +38,7 @@ NESTED = {
                 "received_unix_ms", "duplicate", "signature", "coordinator_certificate_pem", "ledger_head_seq",
                 "ledger_head_sha256"],
     "torn": ["file", "bytes", "sha256"],
+    "segment": ["site", "certificate_pem", "public_key_pem", "sig_alg", "previous_file"],
 }
 SIG_PREFIX = b',"sig":"'
 SIG_CHARS = 88
@@ -150,19 +153,44 @@ def check_receipt(r, certificates):
         raise Invalid(f"the coordinator's signature on the receipt for task '{r['task']}' does not verify")
 
 
+def ledger_files(path):
+    """The ledger's files in chain order: closed segments (<stem>.<12 digits><ext>) then the active file."""
+    active = os.path.join(path, "ledger.jsonl") if os.path.isdir(path) else path
+    folder, name = os.path.split(os.path.abspath(active))
+    stem, ext = os.path.splitext(name)
+    pattern = re.compile(re.escape(stem) + r"\.(\d{12})" + re.escape(ext) + "$")
+    closed = sorted(f for f in os.listdir(folder) if pattern.match(f))
+    files = [os.path.join(folder, f) for f in closed]
+    if os.path.exists(active):
+        files.append(active)
+    if not files:
+        raise OSError(f"no ledger at {path}")
+    return files
+
+
+def ledger_lines(path):
+    """(file name or None, line number, bytes) of every line; a file not ending in a newline is a finding."""
+    files = ledger_files(path)
+    for file in files:
+        name = os.path.basename(file) if len(files) > 1 else None
+        with open(file, "rb") as f:
+            data = f.read()
+        lines = data.split(b"\n")
+        if lines[-1] != b"":
+            raise Invalid(f"line {len(lines)}{' of ' + name if name else ''}: the file ends in the middle of this line")
+        for number, line in enumerate(lines[:-1], start=1):
+            yield name, number, line
+
+
 def verify_ledger(path, certificates):
-    with open(path, "rb") as f:
-        data = f.read()
-    lines = data.split(b"\n")
-    if lines[-1] != b"":
-        raise Invalid(f"record {len(lines) - 1} (line {len(lines)}): the file ends in the middle of this line")
-    lines = lines[:-1]
+    lines = list(ledger_lines(path))
     if not lines:
         raise Invalid("record 0 (line 1): the ledger is empty")
     previous, site_key, site_name = ZEROS, None, None
     sent, receipt_sites = {}, set()
-    for seq, line in enumerate(lines):
-        where = f"record {seq} (line {seq + 1})"
+    previous_file = None
+    for seq, (file, number, line) in enumerate(lines):
+        where = f"record {seq} (line {number}{' of ' + file if file else ''})"
         try:
             record = json.loads(line.decode("utf-8"), object_pairs_hook=strict_object)
             if not isinstance(record, dict):
@@ -177,8 +205,16 @@ def verify_ledger(path, certificates):
             unsigned = line[:-(len(SIG_PREFIX) + SIG_CHARS + 2)] + b"}"
             if seq == 0:
                 site_key, site_name = genesis(record, certificates)
+                genesis_key = record["genesis"]["public_key_pem"]
             elif record["kind"] == "genesis":
                 raise Invalid("a second genesis record")
+            elif number == 1 or record["kind"] == "segment":
+                # Every segment after the first opens with a segment record naming the same key and the segment before.
+                segment = record.get("segment")
+                if record["kind"] != "segment" or not isinstance(segment, dict) or number != 1:
+                    raise Invalid("a segment must open with a segment record, and only there")
+                if segment["public_key_pem"] != genesis_key or segment.get("previous_file") != previous_file:
+                    raise Invalid("the segment names another key, or not the segment before it")
             if not p256_verifies(site_key, unsigned, b64(record["sig"])):
                 raise Invalid("its signature does not verify with the ledger's key")
             if record["kind"] == "push" and record.get("decision") == "sent":
@@ -203,6 +239,7 @@ def verify_ledger(path, certificates):
         except (ValueError, KeyError, TypeError, AttributeError) as e:
             raise Invalid(f"{where}: not a ledger record ({type(e).__name__}: {e})")
         previous = hashlib.sha256(line).hexdigest()
+        previous_file = file
     return {"records": len(lines), "head": (len(lines) - 1, previous), "site": site_name, "sent": sent,
             "site_ids": receipt_sites or {site_name}}
 

@@ -16,12 +16,12 @@ internal static class AuditCommand
 
     public static Command Create() => new("audit", "Verify, reconcile and report a site's egress ledger (offline).")
     {
-        AuditVerifyCommand.Create(), Reconcile(), Report(),
+        AuditVerifyCommand.Create(), Reconcile(), Report(), AuditBundleCommand.Create(),
     };
 
     private static Command Reconcile()
     {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file, or the folder of its segments." };
         var log = new Argument<string>("receipt-log") { Description = "The coordinator's receipt log (receipts.jsonl in its data directory)." };
         var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
         var site = new Option<string?>("--site") { Description = "The site's id in the receipt log (default: the site ids on the ledger's receipts)." };
@@ -32,7 +32,7 @@ internal static class AuditCommand
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
-            var path = Existing(result.GetValue(ledger)!, "ledger");
+            var path = ExistingLedger(result.GetValue(ledger)!);
             var logPath = Existing(result.GetValue(log)!, "receipt log");
             var caFile = result.GetValue(ca);
             var trust = caFile is null ? null : CertificateTrust.FromPemFile(Existing(caFile, "CA certificate"));
@@ -60,12 +60,12 @@ internal static class AuditCommand
 
     private static Command Report()
     {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file, or the folder of its segments." };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML page here." };
         var command = new Command("report", "Per federation and round: what left (tensors, shapes, bytes), what was refused, totals.") { ledger, html };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
-            var path = Existing(result.GetValue(ledger)!, "ledger");
+            var path = ExistingLedger(result.GetValue(ledger)!);
             var summary = LedgerSummary.Build(path);
             var verification = new LedgerVerifier(null).Verify(path);
             AuditReportTable.Write(AnsiConsole.Console, path, summary, verification);
@@ -80,6 +80,10 @@ internal static class AuditCommand
         }, ct));
         return command;
     }
+
+    /// <summary>A ledger file, or a folder of its segments, as a full path.</summary>
+    internal static string ExistingLedger(string path) =>
+        File.Exists(path) || Directory.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"ledger '{path}' is neither a file nor a folder", path);
 
     internal static string Existing(string path, string what) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{what} file '{path}' does not exist", path);

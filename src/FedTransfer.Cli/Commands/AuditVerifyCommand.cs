@@ -1,4 +1,5 @@
 using System.CommandLine;
+using FedTransfer.Cli.Audit;
 using FedTransfer.Federation.Ledger;
 using Spectre.Console;
 
@@ -12,7 +13,7 @@ internal static class AuditVerifyCommand
 {
     public static Command Create()
     {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file (ledger.jsonl)." };
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file (ledger.jsonl), the folder of its segments, or an audit bundle." };
         var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
         var receipts = new Option<string?>("--receipts")
         {
@@ -31,42 +32,62 @@ internal static class AuditVerifyCommand
         };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
-            var path = AuditCommand.Existing(result.GetValue(ledger)!, "ledger");
-            var caFile = result.GetValue(ca);
-            var trust = caFile is null ? null : CertificateTrust.FromPemFile(AuditCommand.Existing(caFile, "CA certificate"));
-            ReceiptLogVerification? log = null;
-            if (result.GetValue(receipts) is { } receiptFile)
-            {
-                log = ReceiptLogVerifier.Verify(AuditCommand.Existing(receiptFile, "receipt log"), trust);
-                if (log.Failure is { } logFailure)
-                {
-                    AnsiConsole.MarkupLine($"[red]INVALID[/] receipt log: {Markup.Escape(logFailure)}");
-                    return AuditCommand.FindingsExitCode;
-                }
-            }
+            var path = AuditCommand.ExistingLedger(result.GetValue(ledger)!);
             var options = new LedgerVerifierOptions { Parallelism = Math.Max(1, result.GetValue(threads)), EverySignature = result.GetValue(every) };
-            var verification = new LedgerVerifier(trust, options).Verify(path);
-            foreach (var warning in verification.Warnings.Concat(log?.Warnings ?? []).Distinct())
-                AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
-            if (verification.Failure is { } failure)
+            var caFile = result.GetValue(ca) is { } c ? AuditCommand.Existing(c, "CA certificate") : null;
+            var receiptFile = result.GetValue(receipts) is { } r ? AuditCommand.Existing(r, "receipt log") : null;
+            if (!AuditBundle.IsBundle(path)) return Run(path, caFile, receiptFile, result.GetValue(site), options);
+            // A bundle: its own receipt log, and its CA unless the auditor gives the one they trust.
+            var folder = Directory.CreateTempSubdirectory("fedtransfer-audit-bundle-").FullName;
+            try
             {
-                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(failure.ToString())}");
-                return AuditCommand.FindingsExitCode;
+                var contents = AuditBundle.Extract(path, folder);
+                if (caFile is null && contents.CaFile is { } bundled)
+                    AnsiConsole.MarkupLine($"[yellow]warning:[/] the CA certificate was taken from the bundle (SHA-256 {AuditBundle.Fingerprint(bundled)}): " +
+                        "compare it with the federation's CA, or pass the one you trust with --ca");
+                return Run(contents.Ledger, caFile ?? contents.CaFile, receiptFile ?? contents.ReceiptLog, result.GetValue(site), options);
             }
-            if (log is not null && DeclaredHeads.Check(verification, log.Receipts, verification.SiteIdsFor(result.GetValue(site))) is { Count: > 0 } findings)
+            finally
             {
-                foreach (var finding in findings) AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(finding.Problem)}");
-                return AuditCommand.FindingsExitCode;
+                Directory.Delete(folder, recursive: true);
             }
-            var signer = verification.Certified ? "its site certificate, which chains to the CA"
-                : trust is null ? "its genesis key (no CA checked)" : "its genesis key";
-            AnsiConsole.MarkupLine($"[green]VALID[/] {Markup.Escape(path)}: {verification.Records} records of site '{Markup.Escape(verification.Site ?? "")}' signed by {signer}; " +
-                $"{verification.Sent} messages sent, {verification.Refused} refused, {verification.Receipts} receipts verified" +
-                (log is null ? "" : $"; every ledger head declared in the coordinator's {log.Receipts.Count} receipts is in it"));
-            AnsiConsole.MarkupLine($"head: record {verification.HeadSequence}, sha256 {verification.HeadHash}" +
-                (log is null ? " (note it, or pass --receipts: a later copy must extend it)" : ""));
-            return 0;
         }, ct));
         return command;
+    }
+
+    private static int Run(string path, string? caFile, string? receiptFile, string? site, LedgerVerifierOptions options)
+    {
+        var trust = caFile is null ? null : CertificateTrust.FromPemFile(caFile);
+        ReceiptLogVerification? log = null;
+        if (receiptFile is not null)
+        {
+            log = ReceiptLogVerifier.Verify(receiptFile, trust);
+            if (log.Failure is { } logFailure)
+            {
+                AnsiConsole.MarkupLine($"[red]INVALID[/] receipt log: {Markup.Escape(logFailure)}");
+                return AuditCommand.FindingsExitCode;
+            }
+        }
+        var verification = new LedgerVerifier(trust, options).Verify(path);
+        foreach (var warning in verification.Warnings.Concat(log?.Warnings ?? []).Distinct())
+            AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
+        if (verification.Failure is { } failure)
+        {
+            AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(failure.ToString())}");
+            return AuditCommand.FindingsExitCode;
+        }
+        if (log is not null && DeclaredHeads.Check(verification, log.Receipts, verification.SiteIdsFor(site)) is { Count: > 0 } findings)
+        {
+            foreach (var finding in findings) AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(finding.Problem)}");
+            return AuditCommand.FindingsExitCode;
+        }
+        var signer = verification.Certified ? "its site certificate, which chains to the CA"
+            : trust is null ? "its genesis key (no CA checked)" : "its genesis key";
+        AnsiConsole.MarkupLine($"[green]VALID[/] {Markup.Escape(path)}: {verification.Records} records of site '{Markup.Escape(verification.Site ?? "")}' signed by {signer}; " +
+            $"{verification.Sent} messages sent, {verification.Refused} refused, {verification.Receipts} receipts verified" +
+            (log is null ? "" : $"; every ledger head declared in the coordinator's {log.Receipts.Count} receipts is in it"));
+        AnsiConsole.MarkupLine($"head: record {verification.HeadSequence}, sha256 {verification.HeadHash}" +
+            (log is null ? " (note it, or pass --receipts: a later copy must extend it)" : ""));
+        return 0;
     }
 }

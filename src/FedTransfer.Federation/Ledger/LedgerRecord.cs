@@ -68,6 +68,8 @@ public sealed record LedgerRecord
 
     [JsonPropertyName("torn")] public LedgerTorn? Torn { get; init; }
 
+    [JsonPropertyName("segment")] public LedgerSegment? Segment { get; init; }
+
     /// <summary>SHA-256 (hex) of the previous line's bytes; 64 zeros for the genesis record.</summary>
     [JsonPropertyName("prev")] public string Previous { get; init; } = "";
 
@@ -138,3 +140,11 @@ public sealed record LedgerTorn(
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("sha256")] string Sha256);
+
+/// <summary>What opens a segment after the first: the signing key as the genesis named it, and the closed segment before.</summary>
+public sealed record LedgerSegment(
+    [property: JsonPropertyName("site")] string Site,
+    [property: JsonPropertyName("certificate_pem")] string? CertificatePem,
+    [property: JsonPropertyName("public_key_pem")] string PublicKeyPem,
+    [property: JsonPropertyName("sig_alg")] string SignatureAlgorithm,
+    [property: JsonPropertyName("previous_file")] string PreviousFile);

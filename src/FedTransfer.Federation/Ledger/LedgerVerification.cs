@@ -1,9 +1,9 @@
 namespace FedTransfer.Federation.Ledger;
 
-/// <summary>The first bad record of a ledger: its sequence number (the one expected at that line), line, and why.</summary>
-public sealed record LedgerFailure(long Sequence, long Line, string Reason)
+/// <summary>The first bad record of a ledger: its sequence number (the one expected at that line), line, and why; the segment file when there are several.</summary>
+public sealed record LedgerFailure(long Sequence, long Line, string Reason, string? File = null)
 {
-    public override string ToString() => $"record {Sequence} (line {Line}): {Reason}";
+    public override string ToString() => $"record {Sequence} (line {Line}{(File is null ? "" : $" of {File}")}): {Reason}";
 }
 
 /// <summary>What <see cref="LedgerVerifier"/> found.</summary>

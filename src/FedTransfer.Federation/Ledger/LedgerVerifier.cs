@@ -43,6 +43,8 @@ public sealed class LedgerVerifier
     private readonly List<SentPayload> _sentPayloads = [];
     private readonly SortedSet<string> _receiptSites = new(StringComparer.Ordinal);
     private SignatureWorkers? _workers;
+    private string? _previousFile;
+    private LedgerGenesis? _genesis;
     private string? _site;
     private bool _certified;
     private long _sentCount, _refusedCount, _receiptCount;
@@ -55,8 +57,9 @@ public sealed class LedgerVerifier
         _options = options ?? new LedgerVerifierOptions();
     }
 
-    /// <summary>Verifies the ledger file at <paramref name="path"/>.</summary>
-    public LedgerVerification Verify(string path) => Verify(LedgerReader.Lines(path));
+    /// <summary>Verifies the ledger at <paramref name="path"/>: one file, or a folder (or active file) of segments.</summary>
+    /// <exception cref="FileNotFoundException">Nothing at the path is a ledger.</exception>
+    public LedgerVerification Verify(string path) => Verify(LedgerSegments.Lines(path));
 
     /// <summary>Verifies ledger lines in file order.</summary>
     public LedgerVerification Verify(IEnumerable<LedgerRawLine> lines)
@@ -73,12 +76,13 @@ public sealed class LedgerVerifier
                 var reason = Check(line, expected, previous, out var receipt);
                 if (reason is not null)
                 {
-                    failure = new LedgerFailure(expected, line.LineNumber, reason);
+                    failure = new LedgerFailure(expected, line.LineNumber, reason, line.File);
                     break;
                 }
+                _previousFile = line.File;
                 previous = LedgerFormat.Hash(line.Bytes.Span);
                 if (_sentPayloads.Count > 0 && _sentPayloads[^1].Sequence == expected) _sentPayloads[^1] = _sentPayloads[^1] with { LineSha256 = previous };
-                block.Add(expected, line.LineNumber, line.Bytes.Span, receipt);
+                block.Add(expected, line.LineNumber, line.File, line.Bytes.Span, receipt);
                 expected++;
                 if (block.Count < CheckpointInterval) continue;
                 signatureFailure = behind?.GetAwaiter().GetResult();
@@ -133,6 +137,7 @@ public sealed class LedgerVerifier
         if (record.Signature is null) return "it has no signature";
         // No re-serialisation to compare with: the signature covers these exact bytes and parsing is strict.
         if (expected == 0) return Genesis(record);
+        if (raw.LineNumber == 1 || record.Kind == LedgerKinds.Segment) return SegmentStart(record, raw);
         var problem = Content(record);
         if (problem is null && record.Kind == LedgerKinds.Receipt) receipt = SignedReceipt.Of(record.Receipt!);
         return problem;
@@ -142,6 +147,7 @@ public sealed class LedgerVerifier
     {
         if (record.Kind != LedgerKinds.Genesis || record.Genesis is not { } g) return "the first record is not a genesis record";
         _site = g.Site;
+        _genesis = g;
         if ((g.SignatureAlgorithm ?? EcdsaP256) != EcdsaP256)
             return $"the ledger names signature algorithm '{g.SignatureAlgorithm}', which this verifier does not know (it knows {EcdsaP256})";
         using var key = ECDsa.Create();
@@ -173,6 +179,20 @@ public sealed class LedgerVerifier
         var problem = _trust.Check(certificate, "site", DateTimeOffset.FromUnixTimeMilliseconds(record.TimeUnixMs));
         _certified = problem is null;
         return problem;
+    }
+
+    // Every segment after the first opens with a segment record naming the genesis key again and the segment before it;
+    // a segment record anywhere else is out of place.
+    private string? SegmentStart(LedgerRecord record, LedgerRawLine raw)
+    {
+        if (record.Kind != LedgerKinds.Segment || record.Segment is not { } segment)
+            return $"segment {raw.File} does not open with a segment record (the segment before it may be missing)";
+        if (raw.LineNumber != 1) return "a segment record inside a segment";
+        if (segment.PublicKeyPem != _genesis!.PublicKeyPem || segment.SignatureAlgorithm != (_genesis.SignatureAlgorithm ?? EcdsaP256))
+            return "the segment names another signing key or algorithm than the genesis record";
+        if (segment.PreviousFile != _previousFile)
+            return $"the segment says it follows {segment.PreviousFile}, but it follows {_previousFile ?? "nothing"}: segments are missing or out of order";
+        return null;
     }
 
     private string? Content(LedgerRecord record)

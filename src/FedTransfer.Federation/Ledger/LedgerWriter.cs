@@ -18,9 +18,9 @@ namespace FedTransfer.Federation.Ledger;
 /// now gone or empty. That is damage or tampering, which only a person should judge: the file is left as it is and no
 /// new chain is started in its place.
 /// </remarks>
-public sealed class LedgerWriter : IDisposable
+public sealed partial class LedgerWriter : IDisposable
 {
-    private readonly FileStream _file;
+    private FileStream _file;
     private FileStream? _lock;
     private readonly LedgerSigningKey _key;
     private readonly TimeProvider _time;
@@ -60,8 +60,9 @@ public sealed class LedgerWriter : IDisposable
     /// <param name="time">Clock of the records' times.</param>
     /// <param name="syncEachRecord">False only to generate ledgers for tests and benchmarks: records then reach the OS
     /// but are not fsync'ed one by one. A site always syncs.</param>
+    /// <param name="maxSegmentBytes">Rotate into a new segment once the active file reaches this size (0: never); see <see cref="LedgerSegments"/>.</param>
     /// <exception cref="LedgerCorruptException">The ledger cannot be continued safely; the message says why and what to do.</exception>
-    public static LedgerWriter Open(string path, LedgerSigningKey key, TimeProvider? time = null, bool syncEachRecord = true)
+    public static LedgerWriter Open(string path, LedgerSigningKey key, TimeProvider? time = null, bool syncEachRecord = true, long maxSegmentBytes = 0)
     {
         time ??= TimeProvider.System;
         path = System.IO.Path.GetFullPath(path);
@@ -75,19 +76,28 @@ public sealed class LedgerWriter : IDisposable
         try
         {
             file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
-            if (wasInUse && file.Length == 0) throw Damaged(path, "it is missing or empty, but it was in use before (its .lock file exists)");
+            var closed = LedgerSegments.Closed(path);
+            if (wasInUse && file.Length == 0 && closed.Count == 0) throw Damaged(path, "it is missing or empty, but it was in use before (its .lock file exists)");
             var torn = MoveTornTailAside(path, file, time);
             LedgerWriter writer;
-            if (file.Length == 0)
+            if (file.Length == 0 && closed.Count > 0)
+            {
+                // A rotation cut short between closing a segment and opening the next: the chain goes on from the closed one.
+                var (next, previous, _) = ContinueClosed(closed[^1], key);
+                writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord };
+                writer.OpenSegment(System.IO.Path.GetFileName(closed[^1]));
+            }
+            else if (file.Length == 0)
             {
                 writer = new LedgerWriter(path, file, key, time, 0, LedgerFormat.GenesisPrevious) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord };
                 writer.Append(new LedgerRecord { Kind = LedgerKinds.Genesis, Genesis = new LedgerGenesis(key.Site, key.CertificatePem, key.PublicKeyPem, LedgerVerifier.EcdsaP256) });
             }
             else
             {
-                var (next, previous) = Continue(path, file, key);
-                writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord };
+                var (next, previous, first) = Continue(path, file, key);
+                writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord, _segmentFirst = first };
             }
+            writer._maxSegmentBytes = maxSegmentBytes;
             writer._lock = lockFile;
             writer._length = file.Length;
             if (torn is not null) writer.Append(new LedgerRecord { Kind = LedgerKinds.TornTail, Torn = torn });
@@ -151,6 +161,7 @@ public sealed class LedgerWriter : IDisposable
             _previous = LedgerFormat.Hash(line);
             _length = length + line.Length + 1;
             head = new LedgerHead(_next - 1, _previous);
+            if (_maxSegmentBytes > 0 && _length >= _maxSegmentBytes && record.Kind != LedgerKinds.Segment) Rotate();
             return record with { Signature = Convert.ToBase64String(line.AsSpan(line.Length - 90, 88)) };
         }
     }
@@ -218,7 +229,7 @@ public sealed class LedgerWriter : IDisposable
         return new LedgerTorn(System.IO.Path.GetFileName(aside), torn.Length, Convert.ToHexStringLower(SHA256.HashData(torn)));
     }
 
-    private static (long Next, string Previous) Continue(string path, FileStream file, LedgerSigningKey key)
+    private static (long Next, string Previous, long First) Continue(string path, FileStream file, LedgerSigningKey key)
     {
         var firstLine = LedgerTail.FirstLine(file)!;
         var lastLine = LedgerTail.LineEndingAt(file, file.Length);
@@ -232,19 +243,25 @@ public sealed class LedgerWriter : IDisposable
         {
             throw Damaged(path, $"its first or last line is not a ledger record ({e.Message}); it was damaged or altered");
         }
-        if (first.Kind != LedgerKinds.Genesis || first.Genesis is null)
-            throw Damaged(path, "its first line is not a genesis record");
-        if (first.Genesis.PublicKeyPem != key.PublicKeyPem)
-            throw new LedgerCorruptException($"ledger {path} was started by another signing key (site '{first.Genesis.Site}'); " +
+        var (site, publicKey) = first switch
+        {
+            { Kind: LedgerKinds.Genesis, Genesis: { } g } => (g.Site, g.PublicKeyPem),
+            { Kind: LedgerKinds.Segment, Segment: { } g } => (g.Site, g.PublicKeyPem),
+            _ => throw Damaged(path, "its first line is not a genesis or segment record"),
+        };
+        if (publicKey != key.PublicKeyPem)
+            throw new LedgerCorruptException($"ledger {path} was started by another signing key (site '{site}'); " +
                 "a renewed certificate starts a new ledger: move the old one aside (keep it for the auditor) and restart the site");
         if (!key.Verifies(lastLine))
             throw Damaged(path, $"the signature of its last record (record {last.Sequence}) does not verify with the site's key: it was forged or altered");
         // The last record must chain to the line before it, so a forged or spliced tail is not continued.
-        var previous = last.Sequence == 0 ? null : LedgerTail.LineEndingAt(file, file.Length - lastLine.Length - 1);
-        var expectedPrevious = previous is null ? LedgerFormat.GenesisPrevious : LedgerFormat.Hash(previous);
-        if (last.Previous != expectedPrevious || (previous is null ? !firstLine.AsSpan().SequenceEqual(lastLine) : !Follows(previous, last.Sequence)))
+        var previous = last.Sequence == first.Sequence ? null : LedgerTail.LineEndingAt(file, file.Length - lastLine.Length - 1);
+        var chained = previous is null
+            ? firstLine.AsSpan().SequenceEqual(lastLine) && (first.Sequence > 0 || last.Previous == LedgerFormat.GenesisPrevious)
+            : last.Previous == LedgerFormat.Hash(previous) && Follows(previous, last.Sequence);
+        if (!chained)
             throw Damaged(path, $"its last record (record {last.Sequence}) does not chain to the line before it: records were removed, inserted or altered");
-        return (last.Sequence + 1, LedgerFormat.Hash(lastLine));
+        return (last.Sequence + 1, LedgerFormat.Hash(lastLine), first.Sequence);
     }
 
     private static bool Follows(byte[] previousLine, long sequence)

@@ -11,15 +11,15 @@ namespace FedTransfer.Federation.Ledger;
 /// </summary>
 internal sealed class SignatureBlock(bool everySignature)
 {
-    private readonly List<(long Sequence, long Line, byte[] Bytes)> _records = new(LedgerVerifier.CheckpointInterval);
-    private readonly List<(long Sequence, long Line, SignedReceipt Receipt)> _receipts = [];
+    private readonly List<(long Sequence, long Line, string? File, byte[] Bytes)> _records = new(LedgerVerifier.CheckpointInterval);
+    private readonly List<(long Sequence, long Line, string? File, SignedReceipt Receipt)> _receipts = [];
 
     public int Count => _records.Count;
 
-    public void Add(long sequence, long line, ReadOnlySpan<byte> bytes, SignedReceipt? receipt)
+    public void Add(long sequence, long line, string? file, ReadOnlySpan<byte> bytes, SignedReceipt? receipt)
     {
-        _records.Add((sequence, line, bytes.ToArray()));
-        if (receipt is { } r) _receipts.Add((sequence, line, r));
+        _records.Add((sequence, line, file, bytes.ToArray()));
+        if (receipt is { } r) _receipts.Add((sequence, line, file, r));
     }
 
     /// <summary>The first bad record of the block, or null. <paramref name="parallelism"/> &gt; 1 spreads the checks over that many threads.</summary>
@@ -36,13 +36,13 @@ internal sealed class SignatureBlock(bool everySignature)
         {
             if (job >= 0)
             {
-                var (sequence, line, receipt) = _receipts[job];
-                if (worker.Receipt(receipt) is { } problem) failures.Add((new LedgerFailure(sequence, line, problem), false));
+                var (sequence, line, file, receipt) = _receipts[job];
+                if (worker.Receipt(receipt) is { } problem) failures.Add((new LedgerFailure(sequence, line, problem, file), false));
             }
             else
             {
-                var (sequence, line, bytes) = _records[~job];
-                if (worker.Site(bytes) is { } problem) failures.Add((new LedgerFailure(sequence, line, problem), true));
+                var (sequence, line, file, bytes) = _records[~job];
+                if (worker.Site(bytes) is { } problem) failures.Add((new LedgerFailure(sequence, line, problem, file), true));
             }
         }
         if (parallelism <= 1 || jobs.Count == 1)
@@ -60,10 +60,10 @@ internal sealed class SignatureBlock(bool everySignature)
         {
             // The chain-covering signature failed: the first record whose own signature fails is the one to name.
             var worker = workers.Take();
-            foreach (var (sequence, line, bytes) in _records)
+            foreach (var (sequence, line, file, bytes) in _records)
             {
                 if (worker.Site(bytes) is not { } problem) continue;
-                failures.Add((new LedgerFailure(sequence, line, problem), true));
+                failures.Add((new LedgerFailure(sequence, line, problem, file), true));
                 break;
             }
             workers.Return(worker);

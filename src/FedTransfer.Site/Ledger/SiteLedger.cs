@@ -51,7 +51,7 @@ internal sealed class SiteLedger : IDisposable
             : LedgerSigningKey.LoadOrCreateDevelopmentKey(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, DevelopmentKeyFile), options.DisplayName);
         try
         {
-            var writer = LedgerWriter.Open(path, key, time);
+            var writer = LedgerWriter.Open(path, key, time, maxSegmentBytes: options.LedgerSegmentBytes);
             SiteLedgerLog.Opened(logger, path, writer.NextSequence, key.CertificatePem is null ? "a development key (not certified by a CA)" : $"the certificate of '{key.Site}'");
             if (writer.RecoveredTornTail is { } torn) SiteLedgerLog.TornTail(logger, path, torn.Bytes, torn.File);
             return new SiteLedger(writer, key, options.CoordinatorUrl, logger);

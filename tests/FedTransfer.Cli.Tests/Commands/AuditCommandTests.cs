@@ -122,6 +122,37 @@ public sealed class AuditCommandTests
         Assert.Contains("cut after record 3", output);
     }
 
+    [Fact]
+    public async Task Bundle_VerifiesOfflineWithItsReceipts_AndADamagedCopyIsOneLine()
+    {
+        using var ledger = new AuditLedger();
+        var pushLine = File.ReadAllLines(ledger.LedgerPath)[2];
+        var log = Path.Combine(ledger.Folder, "receipts.jsonl");
+        var head = new LedgerHead(2, LedgerFormat.Hash(System.Text.Encoding.UTF8.GetBytes(pushLine)));
+        File.WriteAllText(log, SignedReceiptLine("task-1", "clinic <b>", AuditLedger.Sha, 200, head) + "\n");
+        var bundle = Path.Combine(ledger.Folder, "audit.zip");
+
+        var (bundleCode, _) = await CliRun.InvokeAsync("audit", "bundle", ledger.Folder, "--receipts", log, "--out", bundle);
+        var (code, raw) = await CliRun.InvokeAsync("audit", "verify", bundle);
+        // The bundle's ledger entry with one byte changed, the manifest left as it was.
+        using (var zip = System.IO.Compression.ZipFile.Open(bundle, System.IO.Compression.ZipArchiveMode.Update))
+        {
+            var entry = zip.GetEntry("ledger/ledger.jsonl")!;
+            string text;
+            using (var reader = new StreamReader(entry.Open())) text = reader.ReadToEnd();
+            entry.Delete();
+            using var writer = new StreamWriter(zip.CreateEntry("ledger/ledger.jsonl").Open());
+            writer.Write(text.Replace("run-1", "run-2"));
+        }
+        var (damagedCode, damaged) = await CliRun.InvokeAsync("audit", "verify", bundle);
+
+        Assert.Equal(0, bundleCode);
+        Assert.True(code == 0, raw);
+        Assert.Contains("every ledger head declared", Flat(raw));
+        Assert.Equal(1, damagedCode);
+        Assert.Contains("does not match its manifest", Flat(damaged));
+    }
+
     // A receipt signed by a self-signed development coordinator certificate, as a coordinator without TLS writes it.
     private static string SignedReceiptLine(string task, string site, string sha, long bytes, LedgerHead? head = null)
     {

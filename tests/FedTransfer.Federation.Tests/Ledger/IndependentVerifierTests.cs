@@ -82,4 +82,25 @@ public class IndependentVerifierTests
         Assert.Equal(2, code);
         Assert.Contains("receipt log line 2", output);
     }
+
+    [Fact]
+    public async Task RotatedLedgerFolder_VerifiesInPython_AndAMissingSegmentDoesNot()
+    {
+        using var s = new LedgerScenario();
+        using (var key = s.SiteKey())
+        using (var writer = LedgerWriter.Open(s.LedgerPath, key, syncEachRecord: false, maxSegmentBytes: 16 * 1024))
+        {
+            for (var round = 1; round <= 20; round++) s.WriteRound(writer, round);
+        }
+        var closed = LedgerSegments.Closed(s.LedgerPath);
+
+        var whole = await IndependentVerifier.RunAsync(s.Folder.Path, "--ca", s.CaPath);
+        File.Delete(closed[1]);
+        var gap = await IndependentVerifier.RunAsync(s.Folder.Path, "--ca", s.CaPath);
+
+        Assert.True(closed.Count >= 2, $"{closed.Count} closed segments");
+        Assert.True(whole.Code == 0, whole.Output);
+        Assert.Equal(2, gap.Code);
+        Assert.Contains(Path.GetFileName(closed[2]), gap.Output);
+    }
 }
