@@ -223,6 +223,10 @@ public sealed class LedgerVerifier
     private string? Receipt(LedgerRecord record)
     {
         if (record.Receipt is not { } r) return "a receipt record without the receipt";
+        // The JSON may omit what the record type declares non-null: a receipt missing a field is a finding, not a crash.
+        if (r.TaskId is null || r.SiteId is null || r.RunId is null || r.Outcome is null || r.PayloadSha256 is null || r.Signature is null
+            || r.CoordinatorCertificatePem is null)
+            return "the receipt lacks one of task, site, run, outcome, payload_sha256, signature, coordinator_certificate_pem";
         if (r.SiteId.Length > 0) _receiptSites.Add(r.SiteId);
         if (!_sent.TryGetValue(r.TaskId, out var results) || !results.Contains((r.PayloadSha256, r.PayloadBytes)))
             return $"the receipt for task '{r.TaskId}' (sha256 {r.PayloadSha256}, {r.PayloadBytes} bytes) matches no result this ledger records as sent";

@@ -106,10 +106,7 @@ public sealed class AuditCommandTests
     public async Task Verify_WithReceiptsDeclaringAHeadBeyondTheEnd_ReportsTheCut()
     {
         using var ledger = new AuditLedger();
-        var pushLine = File.ReadAllLines(ledger.LedgerPath)[2];
-        var log = Path.Combine(ledger.Folder, "receipts.jsonl");
-        var held = new LedgerHead(2, LedgerFormat.Hash(System.Text.Encoding.UTF8.GetBytes(pushLine)));
-        File.WriteAllText(log, SignedReceiptLine("task-1", "clinic <b>", AuditLedger.Sha, 200, held) + "\n");
+        var log = ReceiptLogForTheSentPush(ledger);
         var (validCode, _) = await CliRun.InvokeAsync("audit", "verify", ledger.LedgerPath, "--receipts", log);
         File.AppendAllText(log, SignedReceiptLine("task-2", "clinic <b>", AuditLedger.Sha, 200, new LedgerHead(9, new string('d', 64))) + "\n");
 
@@ -126,10 +123,7 @@ public sealed class AuditCommandTests
     public async Task Bundle_VerifiesOfflineWithItsReceipts_AndADamagedCopyIsOneLine()
     {
         using var ledger = new AuditLedger();
-        var pushLine = File.ReadAllLines(ledger.LedgerPath)[2];
-        var log = Path.Combine(ledger.Folder, "receipts.jsonl");
-        var head = new LedgerHead(2, LedgerFormat.Hash(System.Text.Encoding.UTF8.GetBytes(pushLine)));
-        File.WriteAllText(log, SignedReceiptLine("task-1", "clinic <b>", AuditLedger.Sha, 200, head) + "\n");
+        var log = ReceiptLogForTheSentPush(ledger);
         var bundle = Path.Combine(ledger.Folder, "audit.zip");
 
         var (bundleCode, _) = await CliRun.InvokeAsync("audit", "bundle", ledger.Folder, "--receipts", log, "--out", bundle);
@@ -151,6 +145,16 @@ public sealed class AuditCommandTests
         Assert.Contains("every ledger head declared", Flat(raw));
         Assert.Equal(1, damagedCode);
         Assert.Contains("does not match its manifest", Flat(damaged));
+    }
+
+    // The coordinator's log with the receipt of the ledger's sent push (record 2), which it names as the declared head.
+    private static string ReceiptLogForTheSentPush(AuditLedger ledger)
+    {
+        var pushLine = File.ReadAllLines(ledger.LedgerPath)[2];
+        var log = Path.Combine(ledger.Folder, "receipts.jsonl");
+        var head = new LedgerHead(2, LedgerFormat.Hash(System.Text.Encoding.UTF8.GetBytes(pushLine)));
+        File.WriteAllText(log, SignedReceiptLine("task-1", "clinic <b>", AuditLedger.Sha, 200, head) + "\n");
+        return log;
     }
 
     // A receipt signed by a self-signed development coordinator certificate, as a coordinator without TLS writes it.

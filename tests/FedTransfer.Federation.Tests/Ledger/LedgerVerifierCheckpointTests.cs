@@ -123,4 +123,20 @@ public class LedgerVerifierCheckpointTests
 
         Assert.True(result.IsValid, result.Failure?.ToString());
     }
+
+    [Fact]
+    public void Verify_ReceiptMissingFields_IsAFindingNotACrash()
+    {
+        using var s = new LedgerScenario();
+        s.Write(1);
+        var lines = s.Lines();
+        var receipt = LedgerFormat.Parse(Encoding.UTF8.GetBytes(lines[5]));
+        lines[5] = Encoding.UTF8.GetString(LedgerFormat.Serialize(receipt with { Signature = null, Receipt = receipt.Receipt! with { SiteId = null! } }));
+        Rechain(s, lines, 5);
+
+        var failure = Verify(s).Failure;
+
+        Assert.Equal(5L, failure!.Sequence);
+        Assert.Contains("the receipt lacks", failure.Reason);
+    }
 }
