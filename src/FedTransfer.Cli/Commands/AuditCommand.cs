@@ -16,58 +16,43 @@ internal static class AuditCommand
 
     public static Command Create() => new("audit", "Verify, reconcile and report a site's egress ledger (offline).")
     {
-        Verify(), Reconcile(), Report(),
+        AuditVerifyCommand.Create(), Reconcile(), Report(), AuditBundleCommand.Create(),
     };
-
-    private static Command Verify()
-    {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file (ledger.jsonl)." };
-        var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
-        var command = new Command("verify", "Check the hash chain, every signature, the certificates, the allowlist and every receipt; exits non-zero at the first bad record.") { ledger, ca };
-        command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
-        {
-            var path = Existing(result.GetValue(ledger)!, "ledger");
-            var caFile = result.GetValue(ca);
-            var trust = caFile is null ? null : CertificateTrust.FromPemFile(Existing(caFile, "CA certificate"));
-            var verification = new LedgerVerifier(trust).Verify(path);
-            foreach (var warning in verification.Warnings) AnsiConsole.MarkupLine($"[yellow]warning:[/] {Markup.Escape(warning)}");
-            if (verification.Failure is { } failure)
-            {
-                AnsiConsole.MarkupLine($"[red]INVALID[/] {Markup.Escape(path)}: {Markup.Escape(failure.ToString())}");
-                return FindingsExitCode;
-            }
-            var signer = verification.Certified ? "its site certificate, which chains to the CA"
-                : trust is null ? "its genesis key (no CA checked)" : "its genesis key";
-            AnsiConsole.MarkupLine($"[green]VALID[/] {Markup.Escape(path)}: {verification.Records} records of site '{Markup.Escape(verification.Site ?? "")}' signed by {signer}; " +
-                $"{verification.Sent} messages sent, {verification.Refused} refused, {verification.Receipts} receipts verified");
-            AnsiConsole.MarkupLine($"head: record {verification.HeadSequence}, sha256 {verification.HeadHash} (note it: a later copy must extend it)");
-            return 0;
-        }, ct));
-        return command;
-    }
 
     private static Command Reconcile()
     {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
-        var log = new Argument<string>("receipt-log") { Description = "The coordinator's receipt log (JSON lines)." };
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file, or the folder of its segments." };
+        var log = new Argument<string>("receipt-log") { Description = "The coordinator's receipt log (receipts.jsonl in its data directory)." };
+        var ca = new Option<string?>("--ca") { Description = "CA certificate (PEM) the site and coordinator certificates must chain to." };
         var site = new Option<string?>("--site") { Description = "The site's id in the receipt log (default: the site ids on the ledger's receipts)." };
-        var command = new Command("reconcile", "Match the updates the coordinator holds from a site with the ledger's sent results, both ways.") { ledger, log, site };
+        var command = new Command("reconcile",
+            "Verify the ledger and the receipt log, then pair every sent result with exactly one receipt and every receipt with exactly one sent result.")
+        {
+            ledger, log, ca, site,
+        };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
-            var path = Existing(result.GetValue(ledger)!, "ledger");
-            var entries = ReceiptLog.Read(Existing(result.GetValue(log)!, "receipt log"));
-            var outcome = LedgerReconciler.Reconcile(path, entries, result.GetValue(site));
-            AnsiConsole.MarkupLine($"site id(s) {Markup.Escape(string.Join(", ", outcome.SiteIds))}: {outcome.CoordinatorEntries} updates held by the coordinator, " +
-                $"{outcome.LedgerResults} results sent per the ledger, {outcome.Matched} matched");
+            var path = ExistingLedger(result.GetValue(ledger)!);
+            var logPath = Existing(result.GetValue(log)!, "receipt log");
+            var caFile = result.GetValue(ca);
+            var trust = caFile is null ? null : CertificateTrust.FromPemFile(Existing(caFile, "CA certificate"));
+            var outcome = LedgerReconciler.Reconcile(path, logPath, trust, result.GetValue(site));
+            if (outcome.Refusal is { } refusal)
+            {
+                AnsiConsole.MarkupLine($"[red]NOT RECONCILED[/]: {Markup.Escape(refusal)}");
+                return FindingsExitCode;
+            }
+            AnsiConsole.MarkupLine($"site id(s) {Markup.Escape(string.Join(", ", outcome.SiteIds))}: {outcome.LedgerResults} results sent per the ledger, " +
+                $"{outcome.CoordinatorEntries} receipts in the coordinator's log, {outcome.Matched} matched one to one");
             if (outcome.IsConsistent)
             {
-                AnsiConsole.MarkupLine("[green]CONSISTENT[/]: every update matches a ledger record and digest, and the other way round");
+                AnsiConsole.MarkupLine("[green]CONSISTENT[/]: every sent result has exactly one receipt with its digest, and every receipt exactly one sent result");
                 return 0;
             }
-            var table = new Table().AddColumn("task").AddColumn("mismatch");
-            foreach (var m in outcome.Mismatches) table.AddRow(Markup.Escape(m.TaskId), Markup.Escape(m.Problem));
+            var table = new Table().AddColumn("task").AddColumn("problem").AddColumn("details");
+            foreach (var m in outcome.Mismatches) table.AddRow(Markup.Escape(m.TaskId), m.Kind.ToString(), Markup.Escape(m.Problem));
             AnsiConsole.Write(table);
-            AnsiConsole.MarkupLine($"[red]MISMATCHES[/]: {outcome.Mismatches.Count}");
+            AnsiConsole.MarkupLine($"[red]INCONSISTENT[/]: {outcome.Mismatches.Count} problem(s)");
             return FindingsExitCode;
         }, ct));
         return command;
@@ -75,12 +60,12 @@ internal static class AuditCommand
 
     private static Command Report()
     {
-        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file." };
+        var ledger = new Argument<string>("ledger") { Description = "The site's ledger file, or the folder of its segments." };
         var html = new Option<string?>("--html") { Description = "Also write a self-contained HTML page here." };
         var command = new Command("report", "Per federation and round: what left (tensors, shapes, bytes), what was refused, totals.") { ledger, html };
         command.SetAction((result, ct) => CommandRunner.RunAsync(_ =>
         {
-            var path = Existing(result.GetValue(ledger)!, "ledger");
+            var path = ExistingLedger(result.GetValue(ledger)!);
             var summary = LedgerSummary.Build(path);
             var verification = new LedgerVerifier(null).Verify(path);
             AuditReportTable.Write(AnsiConsole.Console, path, summary, verification);
@@ -96,6 +81,10 @@ internal static class AuditCommand
         return command;
     }
 
-    private static string Existing(string path, string what) =>
+    /// <summary>A ledger file, or a folder of its segments, as a full path.</summary>
+    internal static string ExistingLedger(string path) =>
+        File.Exists(path) || Directory.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"ledger '{path}' is neither a file nor a folder", path);
+
+    internal static string Existing(string path, string what) =>
         File.Exists(path) ? Path.GetFullPath(path) : throw new FileNotFoundException($"{what} file '{path}' does not exist", path);
 }

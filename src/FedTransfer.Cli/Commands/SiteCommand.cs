@@ -60,7 +60,8 @@ internal static class SiteCommand
                 error.WriteLine($"fedtransfer site: {failure}");
             return 2;
         }
-        catch (Exception e) when (e is FileNotFoundException or FormatException or InvalidOperationException or InvalidDataException)
+        catch (Exception e) when (e is FileNotFoundException or FormatException or InvalidOperationException or InvalidDataException
+            or Federation.Ledger.LedgerCorruptException)
         {
             error.WriteLine($"fedtransfer site: {StartupErrors.Describe(e)}");
             return 2;

@@ -10,8 +10,8 @@ using Microsoft.Extensions.Options;
 namespace FedTransfer.Coordinator.Receipts;
 
 /// <summary>
-/// Signs every receipt the coordinator answers (<see cref="ReceiptSigning.CanonicalBytes"/> of its fields, the
-/// coordinator's key) and makes sure the coordinator's receipt log holds it before it leaves. A duplicate (a retried
+/// Signs every receipt the coordinator answers (<see cref="ReceiptSigning.CanonicalBytes"/> of its fields, with the
+/// ledger head the site declared when it names one, the coordinator's key) and makes sure the coordinator's receipt log holds it before it leaves. A duplicate (a retried
 /// upload) is signed again over the same fields; the log keeps one line per task.
 /// </summary>
 internal sealed class ReceiptNotary : IDisposable
@@ -37,15 +37,19 @@ internal sealed class ReceiptNotary : IDisposable
     public Receipt Issue(Receipt receipt)
     {
         var outcome = receipt.Outcome.ToSignedText();
+        LedgerHead? head = receipt.LedgerHeadSha256.Length > 0 ? new LedgerHead(receipt.LedgerHeadSeq, receipt.LedgerHeadSha256) : null;
         var canonical = ReceiptSigning.CanonicalBytes(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, outcome,
-            receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs);
+            receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, head);
         byte[] signature;
         // One key object shared by concurrent uploads: serialise its use.
         lock (_gate) signature = ReceiptSigning.Sign(_key.Key, canonical);
         receipt.Signature = ByteString.CopyFrom(signature);
         receipt.CoordinatorCertificatePem = _key.CertificatePem;
         _log.Append(new ReceiptLogRecord(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, outcome, receipt.Reason,
-            receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, signature, _key.CertificatePem));
+            receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, signature, _key.CertificatePem)
+        {
+            LedgerHeadSeq = head?.Sequence, LedgerHeadSha256 = head?.Sha256,
+        });
         return receipt;
     }
 

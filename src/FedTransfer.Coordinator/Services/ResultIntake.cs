@@ -41,13 +41,15 @@ internal sealed class ResultIntake(
         if (header.Round != task.Round)
             throw new RpcException(StatusCode.InvalidArgument, $"header round {header.Round} does not match task {task.TaskId}'s round {task.Round}");
         CheckPayloadDeclaration(header, task);
+        if (header.LedgerHeadSha256.Length > 0 && (header.LedgerHeadSeq < 0 || !Sha256Digest.IsValid(header.LedgerHeadSha256)))
+            throw new RpcException(StatusCode.InvalidArgument, "ledger_head_sha256 must be 64 lowercase hex with ledger_head_seq >= 0, or both unset");
 
         using var _ = await _taskLocks.AcquireAsync(task.TaskId, ct).ConfigureAwait(false);
         if (tasks.FindUpdate(task.TaskId) is { } first)
         {
             // Already answered (a retry after a lost receipt, or a coordinator restart): the first result stands.
             while (await messages.MoveNextAsync().ConfigureAwait(false)) { }
-            return notary.Issue(ToReceipt(first, duplicate: true));
+            return notary.Issue(WithDeclaredHead(ToReceipt(first, duplicate: true), header));
         }
         // Bounded concurrency: a round's sites tend to finish together, and receiving + validating all their payloads
         // at once only multiplies buffers; waiting uploads are held back by HTTP/2 flow control meanwhile.
@@ -76,7 +78,7 @@ internal sealed class ResultIntake(
             e.SiteUpdate.Metrics.Add(ProtoMapping.ParseMetrics(row.MetricsJson));
         });
         CoordinatorLog.ResultRecorded(log, row.RunId, row.Outcome, row.SiteId, row.Round, row.TaskId, row.SizeBytes, row.Examples, row.Reason);
-        return notary.Issue(ToReceipt(row, duplicate: false));
+        return notary.Issue(WithDeclaredHead(ToReceipt(row, duplicate: false), header));
     }
 
     private void CheckPayloadDeclaration(ResultHeader header, TaskRow task)
@@ -192,6 +194,14 @@ internal sealed class ResultIntake(
 
     private static string Describe(UpdateEncoding encoding) =>
         DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
+
+    // The ledger head the site declared with this push goes into the signed receipt as received (docs/AUDIT-FORMAT.md).
+    private static Receipt WithDeclaredHead(Receipt receipt, ResultHeader header)
+    {
+        receipt.LedgerHeadSeq = header.LedgerHeadSeq;
+        receipt.LedgerHeadSha256 = header.LedgerHeadSha256;
+        return receipt;
+    }
 
     private static Receipt ToReceipt(UpdateRow row, bool duplicate) => new()
     {

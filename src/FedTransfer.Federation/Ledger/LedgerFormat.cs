@@ -17,6 +17,8 @@ public static class LedgerKinds
     public const string Receipt = "receipt";
     /// <summary>An unfinished last line was found on reopening and moved aside.</summary>
     public const string TornTail = "torn-tail";
+    /// <summary>The first record of every segment after the first: names the signing key again and the segment before.</summary>
+    public const string Segment = "segment";
 }
 
 /// <summary>The ledger's line format: JSON in canonical property order, one record per line, UTF-8.</summary>

@@ -11,6 +11,9 @@ internal static class LedgerLine
 {
     private static readonly byte[] SigPrefix = Encoding.ASCII.GetBytes(",\"sig\":\"");
 
+    /// <summary>Base64 characters of a 64-byte P-256 IEEE P1363 signature.</summary>
+    public const int P256SignatureBase64Length = 88;
+
     /// <summary>The signed line: the unsigned line with the signature property appended inside the closing brace.</summary>
     public static byte[] WithSignature(ReadOnlySpan<byte> unsigned, byte[] signature)
     {
@@ -42,5 +45,13 @@ internal static class LedgerLine
         buffer[keep] = (byte)'}';
         written = keep + 1;
         return true;
+    }
+
+    /// <summary>The base64 text of the signature property of a signed line; empty when the line does not end with one of <paramref name="length"/> characters.</summary>
+    public static ReadOnlySpan<byte> SignatureText(ReadOnlySpan<byte> line, int length)
+    {
+        var tail = SigPrefix.Length + length + 2;
+        if (line.Length <= tail || !line[(line.Length - tail)..].StartsWith(SigPrefix) || line[^2] != (byte)'"' || line[^1] != (byte)'}') return default;
+        return line.Slice(line.Length - length - 2, length);
     }
 }

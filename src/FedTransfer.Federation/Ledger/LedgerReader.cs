@@ -1,7 +1,10 @@
 namespace FedTransfer.Federation.Ledger;
 
-/// <summary>One raw line of a ledger file: its 1-based line number, bytes without '\n', and whether a '\n' ended it.</summary>
-public readonly record struct LedgerRawLine(long LineNumber, ReadOnlyMemory<byte> Bytes, bool Terminated);
+/// <summary>
+/// One raw line of a ledger file: its 1-based line number, bytes without '\n', whether a '\n' ended it, and for a
+/// ledger of several segments the segment file's name.
+/// </summary>
+public readonly record struct LedgerRawLine(long LineNumber, ReadOnlyMemory<byte> Bytes, bool Terminated, string? File = null);
 
 /// <summary>Streams a ledger file line by line, in bounded memory, without interpreting the lines.</summary>
 public static class LedgerReader

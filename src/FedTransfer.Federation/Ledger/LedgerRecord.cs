@@ -68,6 +68,8 @@ public sealed record LedgerRecord
 
     [JsonPropertyName("torn")] public LedgerTorn? Torn { get; init; }
 
+    [JsonPropertyName("segment")] public LedgerSegment? Segment { get; init; }
+
     /// <summary>SHA-256 (hex) of the previous line's bytes; 64 zeros for the genesis record.</summary>
     [JsonPropertyName("prev")] public string Previous { get; init; } = "";
 
@@ -92,10 +94,13 @@ public sealed record LedgerPrivacy(
 /// <param name="Site">The site's name (its certificate's CN, or the configured display name in plaintext dev).</param>
 /// <param name="CertificatePem">The site certificate, when the site has one.</param>
 /// <param name="PublicKeyPem">The signing key's public key (SubjectPublicKeyInfo PEM); always present.</param>
+/// <param name="SignatureAlgorithm">How every record of this ledger is signed: <c>ecdsa-p256-sha256</c>, which a genesis
+/// without it (ledgers written before it was named) means too.</param>
 public sealed record LedgerGenesis(
     [property: JsonPropertyName("site")] string Site,
     [property: JsonPropertyName("certificate_pem")] string? CertificatePem,
-    [property: JsonPropertyName("public_key_pem")] string PublicKeyPem);
+    [property: JsonPropertyName("public_key_pem")] string PublicKeyPem,
+    [property: JsonPropertyName("sig_alg")] string? SignatureAlgorithm = null);
 
 /// <summary>A task as it arrived: the allowlist a later result is checked against.</summary>
 public sealed record LedgerTaskInfo(
@@ -105,7 +110,10 @@ public sealed record LedgerTaskInfo(
     [property: JsonPropertyName("encoding")] string Encoding,
     [property: JsonPropertyName("trainable")] LedgerTensor[]? Trainable);
 
-/// <summary>The coordinator's receipt for an upload, as signed by it (see <see cref="ReceiptSigning"/>).</summary>
+/// <summary>
+/// The coordinator's receipt for an upload, as signed by it (see <see cref="ReceiptSigning"/>); the ledger head fields
+/// are absent on receipts from coordinators that did not sign one.
+/// </summary>
 public sealed record LedgerReceipt(
     [property: JsonPropertyName("task")] string TaskId,
     [property: JsonPropertyName("site")] string SiteId,
@@ -118,10 +126,25 @@ public sealed record LedgerReceipt(
     [property: JsonPropertyName("received_unix_ms")] long ReceivedUnixMs,
     [property: JsonPropertyName("duplicate")] bool Duplicate,
     [property: JsonPropertyName("signature")] string Signature,
-    [property: JsonPropertyName("coordinator_certificate_pem")] string CoordinatorCertificatePem);
+    [property: JsonPropertyName("coordinator_certificate_pem")] string CoordinatorCertificatePem,
+    [property: JsonPropertyName("ledger_head_seq")] long? LedgerHeadSequence = null,
+    [property: JsonPropertyName("ledger_head_sha256")] string? LedgerHeadSha256 = null)
+{
+    /// <summary>The ledger head the site declared when sending (signed by the coordinator with the receipt); null for receipts without one.</summary>
+    [JsonIgnore]
+    public LedgerHead? DeclaredLedgerHead => LedgerHeadSequence is { } seq && LedgerHeadSha256 is { } sha ? new LedgerHead(seq, sha) : null;
+}
 
 /// <summary>Bytes of an unfinished last line found on reopening, moved aside into <see cref="File"/>.</summary>
 public sealed record LedgerTorn(
     [property: JsonPropertyName("file")] string File,
     [property: JsonPropertyName("bytes")] long Bytes,
     [property: JsonPropertyName("sha256")] string Sha256);
+
+/// <summary>What opens a segment after the first: the signing key as the genesis named it, and the closed segment before.</summary>
+public sealed record LedgerSegment(
+    [property: JsonPropertyName("site")] string Site,
+    [property: JsonPropertyName("certificate_pem")] string? CertificatePem,
+    [property: JsonPropertyName("public_key_pem")] string PublicKeyPem,
+    [property: JsonPropertyName("sig_alg")] string SignatureAlgorithm,
+    [property: JsonPropertyName("previous_file")] string PreviousFile);

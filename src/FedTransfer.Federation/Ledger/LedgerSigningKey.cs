@@ -95,5 +95,17 @@ public sealed class LedgerSigningKey : IDisposable
     public byte[] Sign(ReadOnlySpan<byte> data) =>
         Key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
+    /// <summary>True when a signed ledger line carries a valid signature of this key over its unsigned form.</summary>
+    public bool Verifies(ReadOnlySpan<byte> signedLine)
+    {
+        var unsigned = new byte[signedLine.Length];
+        Span<byte> signature = stackalloc byte[66];
+        return LedgerLine.TryUnsigned(signedLine, LedgerLine.P256SignatureBase64Length, unsigned, out var written)
+            && System.Buffers.Text.Base64.DecodeFromUtf8(LedgerLine.SignatureText(signedLine, LedgerLine.P256SignatureBase64Length), signature, out _, out var n)
+                == System.Buffers.OperationStatus.Done
+            && n == 64
+            && Key.VerifyData(unsigned.AsSpan(0, written), signature[..64], HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
+    }
+
     public void Dispose() => Key.Dispose();
 }

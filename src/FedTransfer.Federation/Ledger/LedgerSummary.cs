@@ -42,7 +42,7 @@ public sealed class LedgerSummary
     {
         var summary = new LedgerSummary();
         var rounds = new Dictionary<(string, string, int), RoundSummary>();
-        foreach (var raw in LedgerReader.Lines(path))
+        foreach (var raw in LedgerSegments.Lines(path))
         {
             if (!raw.Terminated) break;
             LedgerRecord r;

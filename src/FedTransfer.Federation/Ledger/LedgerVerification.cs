@@ -1,9 +1,9 @@
 namespace FedTransfer.Federation.Ledger;
 
-/// <summary>The first bad record of a ledger: its sequence number (the one expected at that line), line, and why.</summary>
-public sealed record LedgerFailure(long Sequence, long Line, string Reason)
+/// <summary>The first bad record of a ledger: its sequence number (the one expected at that line), line, and why; the segment file when there are several.</summary>
+public sealed record LedgerFailure(long Sequence, long Line, string Reason, string? File = null)
 {
-    public override string ToString() => $"record {Sequence} (line {Line}): {Reason}";
+    public override string ToString() => $"record {Sequence} (line {Line}{(File is null ? "" : $" of {File}")}): {Reason}";
 }
 
 /// <summary>What <see cref="LedgerVerifier"/> found.</summary>
@@ -20,6 +20,24 @@ public sealed record LedgerFailure(long Sequence, long Line, string Reason)
 public sealed record LedgerVerification(LedgerFailure? Failure, long Records, string? Site, bool Certified, long HeadSequence, string HeadHash,
     long Sent, long Refused, long Receipts, IReadOnlyList<string> Warnings)
 {
+    /// <summary>Every result (push record) sent, up to the failure, in ledger order: what <see cref="LedgerReconciler"/> matches receipts to.</summary>
+    public IReadOnlyList<SentPayload> SentResults { get; init; } = [];
+
+    /// <summary>The site ids the coordinator wrote on the receipts this ledger holds (how it knows the site).</summary>
+    public IReadOnlyList<string> ReceiptSiteIds { get; init; } = [];
+
+    /// <summary>
+    /// The site's ids in the coordinator's receipt log: <paramref name="given"/> when set, else the ids on the receipts this
+    /// ledger holds, else its genesis name.
+    /// </summary>
+    public IReadOnlySet<string> SiteIdsFor(string? given) => given is not null ? new HashSet<string>(StringComparer.Ordinal) { given }
+        : ReceiptSiteIds.Count > 0 ? ReceiptSiteIds.ToHashSet(StringComparer.Ordinal)
+        : new HashSet<string>(StringComparer.Ordinal) { Site ?? "" };
+
     /// <summary>True when every record verified.</summary>
     public bool IsValid => Failure is null;
 }
+
+/// <summary>One result the ledger records as sent: its record's sequence number, task, payload digest (empty when none) and bytes.</summary>
+/// <param name="LineSha256">SHA-256 of the record's line: the ledger head the site declares when sending it.</param>
+public sealed record SentPayload(long Sequence, string TaskId, string PayloadSha256, long PayloadBytes, string LineSha256 = "");

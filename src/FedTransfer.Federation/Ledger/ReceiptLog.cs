@@ -4,8 +4,9 @@ using System.Text.Json;
 namespace FedTransfer.Federation.Ledger;
 
 /// <summary>One receipt in the coordinator's receipt log.</summary>
+/// <param name="LedgerHead">The site ledger's head the site declared when sending, as the coordinator signed it; null when the receipt names none.</param>
 public sealed record ReceiptLogEntry(long Line, string TaskId, string SiteId, string RunId, int Round, string Outcome, string PayloadSha256,
-    long PayloadBytes, long ReceivedUnixMs, string Signature, string CoordinatorCertificatePem);
+    long PayloadBytes, long ReceivedUnixMs, string Signature, string CoordinatorCertificatePem, LedgerHead? LedgerHead = null);
 
 /// <summary>
 /// Reads the coordinator's receipt log: JSON lines, one receipt each. Property names are matched ignoring case and
@@ -28,7 +29,7 @@ public static class ReceiptLog
                 var fields = document.RootElement.EnumerateObject().ToDictionary(p => Normalize(p.Name), p => p.Value.Clone());
                 entries.Add(new ReceiptLogEntry(raw.LineNumber, Text(fields, "taskid"), Text(fields, "siteid"), Text(fields, "runid"),
                     (int)Number(fields, "round"), Text(fields, "outcome"), Text(fields, "payloadsha256"), Number(fields, "payloadbytes"),
-                    Number(fields, "receivedunixms"), Text(fields, "signature"), Text(fields, "coordinatorcertificatepem")));
+                    Number(fields, "receivedunixms"), Text(fields, "signature"), Text(fields, "coordinatorcertificatepem"), Head(fields)));
             }
             catch (Exception e) when (e is JsonException or InvalidOperationException or FormatException or OverflowException)
             {
@@ -37,6 +38,12 @@ public static class ReceiptLog
         }
         return entries;
     }
+
+    // A receipt names a head only with both fields; a coordinator that predates them writes neither.
+    private static LedgerHead? Head(Dictionary<string, JsonElement> fields) =>
+        fields.ContainsKey("ledgerheadseq") && fields.ContainsKey("ledgerheadsha256") && fields["ledgerheadseq"].ValueKind != JsonValueKind.Null
+            ? new LedgerHead(Number(fields, "ledgerheadseq"), Text(fields, "ledgerheadsha256"))
+            : null;
 
     private static string Normalize(string name) => name.Replace("_", "", StringComparison.Ordinal).ToLowerInvariant();
 

@@ -15,16 +15,27 @@ public sealed record ReceiptLogRecord(
     string TaskId, string SiteId, string RunId, int Round, string Outcome, string Reason,
     string PayloadSha256, long PayloadBytes, long ReceivedUnixMs, byte[] Signature, string CoordinatorCertificatePem)
 {
+    /// <summary>Sequence number of the site ledger's head the site declared when sending (signed); null when it declared none.</summary>
+    public long? LedgerHeadSeq { get; init; }
+
+    /// <summary>SHA-256 (hex) of that head record's line (signed); null when the site declared none.</summary>
+    public string? LedgerHeadSha256 { get; init; }
+
+    /// <summary>The declared head, when both fields are present.</summary>
+    [JsonIgnore]
+    public LedgerHead? LedgerHead => LedgerHeadSeq is { } seq && LedgerHeadSha256 is { } sha ? new LedgerHead(seq, sha) : null;
+
     private static readonly JsonSerializerOptions Json = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
+        // Null only for the declared ledger head, which older coordinators did not write: omitted rather than null.
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
     };
 
     /// <summary>The bytes the signature covers (<see cref="ReceiptSigning.CanonicalBytes"/>).</summary>
     public byte[] CanonicalBytes() =>
-        ReceiptSigning.CanonicalBytes(TaskId, SiteId, RunId, Round, Outcome, PayloadSha256, PayloadBytes, ReceivedUnixMs);
+        ReceiptSigning.CanonicalBytes(TaskId, SiteId, RunId, Round, Outcome, PayloadSha256, PayloadBytes, ReceivedUnixMs, LedgerHead);
 
     /// <summary>True when <see cref="Signature"/> verifies with the public key of <see cref="CoordinatorCertificatePem"/>.</summary>
     public bool VerifySignature()

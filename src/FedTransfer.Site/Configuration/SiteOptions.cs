@@ -77,6 +77,12 @@ public sealed class SiteOptions
     /// with a development key created once beside it (<c>ledger-signing-key.pem</c>).</summary>
     public string LedgerFile { get; set; } = "";
 
+    /// <summary>
+    /// Size at which the ledger's active file is closed as a segment (<c>ledger.&lt;first record&gt;.jsonl</c> beside it)
+    /// and a new one opened, the hash chain continued; 0 never rotates. Default 64 MiB.
+    /// </summary>
+    public long LedgerSegmentBytes { get; set; } = 64L << 20;
+
     /// <summary>The ledger file, with the default applied.</summary>
     public string ResolveLedgerFile() => !string.IsNullOrWhiteSpace(LedgerFile)
         ? Path.GetFullPath(LedgerFile)

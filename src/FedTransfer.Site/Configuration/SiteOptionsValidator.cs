@@ -47,6 +47,8 @@ internal sealed class SiteOptionsValidator : IValidateOptions<SiteOptions>
             Fail(nameof(o.ReconnectMaxDelayMs), $"reconnect delays must satisfy 0 < initial ({o.ReconnectInitialDelayMs}) <= max ({o.ReconnectMaxDelayMs}) ms");
         if (o.FetchChunkBytes is < 4096 or > 3145728)
             Fail(nameof(o.FetchChunkBytes), $"{o.FetchChunkBytes} is outside 4096..3145728 bytes");
+        if (o.LedgerSegmentBytes != 0 && o.LedgerSegmentBytes < 65536)
+            Fail(nameof(o.LedgerSegmentBytes), $"{o.LedgerSegmentBytes} is below 65536 bytes; use 0 to never rotate the ledger");
 
         if (!string.IsNullOrWhiteSpace(o.BackboneConfigFile) && !File.Exists(o.BackboneConfigFile))
             Fail(nameof(o.BackboneConfigFile), $"file '{Path.GetFullPath(o.BackboneConfigFile)}' does not exist");

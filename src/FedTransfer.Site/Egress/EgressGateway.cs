@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Ledger;
 using FedTransfer.Rpc;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
@@ -110,12 +111,15 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         var verdict = EgressRules.CheckResult(header, payload, grant, session) ?? EgressPolicyRules.CheckPolicy(header, grant!, _policy, privacy);
         if (verdict is null && header.PayloadSha256.Length > 0 && (header.PayloadSha256 != sha || header.PayloadTotalBytes != payload.Length))
             verdict = "the header's payload size or digest does not describe the payload being sent";
-        Admit(new EgressRecord(EgressKind.PushResult, $"task {header.TaskId} round {header.Round}, {payload.Length} bytes sha256 {sha}",
+        var head = Admit(new EgressRecord(EgressKind.PushResult, $"task {header.TaskId} round {header.Round}, {payload.Length} bytes sha256 {sha}",
             header.TaskId, header.Round, payload.Length, sha, TensorsOf(payload), privacy, header.Declined), verdict, header.UpdateEncoding);
 
         var sent = header.Clone();
         sent.PayloadTotalBytes = payload.Length;
         sent.PayloadSha256 = sha;
+        // The head this send's own record makes: the coordinator signs it into the receipt (docs/AUDIT-FORMAT.md).
+        sent.LedgerHeadSeq = head?.Sequence ?? 0;
+        sent.LedgerHeadSha256 = head?.Sha256 ?? "";
         var backoff = _backoff();
         for (var attempt = 1; ; attempt++)
         {
@@ -151,12 +155,13 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     // The chokepoint: every outbound message is judged here, and refused ones never reach the transport. The site's
     // ledger appends the record here (durably, before sending), refusals included; the site policy's checks are part of
     // the verdict (EgressPolicyRules.CheckPolicy) and the record carries the privacy applied and any decline code.
-    private void Admit(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
+    private LedgerHead? Admit(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
     {
         // Ledger hook: on disk before anything is sent, refusals included; no record, no send.
+        LedgerHead? head;
         try
         {
-            _ledger?.Append(record, refusal, encoding);
+            head = _ledger?.Append(record, refusal, encoding);
         }
         catch (IOException e)
         {
@@ -169,6 +174,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             throw new EgressRefusedException(record.Kind, refusal);
         }
         SiteLog.EgressAdmitted(_log, record.Kind, record.Summary);
+        return head;
     }
 
     private static IReadOnlyList<TensorSpec>? TensorsOf(ReadOnlyMemory<byte> payload)

@@ -26,6 +26,7 @@ internal sealed class SiteLedger : IDisposable
     private readonly Dictionary<string, TaskContext> _tasks = new(StringComparer.Ordinal);
     private readonly Queue<string> _taskOrder = new();
     private const int MaxTasks = 256;
+    private int _damageReported;
 
     internal SiteLedger(LedgerWriter writer, LedgerSigningKey key, string destination, ILogger logger)
     {
@@ -50,7 +51,7 @@ internal sealed class SiteLedger : IDisposable
             : LedgerSigningKey.LoadOrCreateDevelopmentKey(System.IO.Path.Combine(System.IO.Path.GetDirectoryName(path)!, DevelopmentKeyFile), options.DisplayName);
         try
         {
-            var writer = LedgerWriter.Open(path, key, time);
+            var writer = LedgerWriter.Open(path, key, time, maxSegmentBytes: options.LedgerSegmentBytes);
             SiteLedgerLog.Opened(logger, path, writer.NextSequence, key.CertificatePem is null ? "a development key (not certified by a CA)" : $"the certificate of '{key.Site}'");
             if (writer.RecoveredTornTail is { } torn) SiteLedgerLog.TornTail(logger, path, torn.Bytes, torn.File);
             return new SiteLedger(writer, key, options.CoordinatorUrl, logger);
@@ -90,7 +91,7 @@ internal sealed class SiteLedger : IDisposable
         };
         if (taskId is null) return;
         var federation = LedgerFormat.FederationOf(spec, backbone);
-        _writer.Append(new LedgerRecord
+        Write(new LedgerRecord
         {
             Kind = LedgerKinds.Task, Federation = federation, RunId = run, Round = round, TaskId = taskId,
             TaskInfo = new LedgerTaskInfo(kind, backbone, spec, encoding, trainable),
@@ -105,13 +106,14 @@ internal sealed class SiteLedger : IDisposable
     /// <summary>
     /// Records an outbound message as the gateway judged it; returns once the record is on disk.
     /// </summary>
+    /// <returns>The ledger head the record makes, which a result's header declares to the coordinator.</returns>
     /// <exception cref="IOException">The record could not be written: the message must not be sent.</exception>
-    public void Append(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
+    public LedgerHead Append(EgressRecord record, string? refusal, UpdateEncoding? encoding = null)
     {
         TaskContext? task = null;
         if (record.TaskId is not null) lock (_tasks) _tasks.TryGetValue(record.TaskId, out task);
         var isPush = record.Kind == EgressKind.PushResult;
-        _writer.Append(new LedgerRecord
+        Write(out var head, new LedgerRecord
         {
             Kind = KindOf(record.Kind),
             Federation = task?.Federation,
@@ -129,6 +131,24 @@ internal sealed class SiteLedger : IDisposable
             Encoding = isPush && record.Tensors is not null && encoding is { } e ? EncodingName(e) : null,
             Privacy = record.Privacy is { } p ? new LedgerPrivacy(p.ClipNorm, p.NoiseMultiplier, p.NormBeforeClip) : null,
         });
+        return head;
+    }
+
+    // Every append goes through here: a damaged ledger is reported once, as the one line saying what to do, and the
+    // exception (an IOException) makes the gateway refuse the message, so nothing leaves while the ledger is damaged.
+    private LedgerRecord Write(LedgerRecord record) => Write(out _, record);
+
+    private LedgerRecord Write(out LedgerHead head, LedgerRecord record)
+    {
+        try
+        {
+            return _writer.Append(record, out head);
+        }
+        catch (LedgerCorruptException e)
+        {
+            if (Interlocked.Exchange(ref _damageReported, 1) == 0) SiteLedgerLog.Damaged(_log, e.Message);
+            throw;
+        }
     }
 
     /// <summary>Records the coordinator's receipt for an upload (with its signature and certificate when it signed).</summary>
@@ -138,12 +158,13 @@ internal sealed class SiteLedger : IDisposable
         lock (_tasks) _tasks.TryGetValue(receipt.TaskId, out task);
         try
         {
-            _writer.Append(new LedgerRecord
+            Write(new LedgerRecord
             {
                 Kind = LedgerKinds.Receipt, Federation = task?.Federation, RunId = receipt.RunId, Round = receipt.Round, TaskId = receipt.TaskId,
                 Receipt = new LedgerReceipt(receipt.TaskId, receipt.SiteId, receipt.RunId, receipt.Round, receipt.Outcome.ToSignedText(), receipt.Reason,
                     receipt.PayloadSha256, receipt.PayloadBytes, receipt.ReceivedUnixMs, receipt.Duplicate, Convert.ToBase64String(receipt.Signature.Span),
-                    receipt.CoordinatorCertificatePem),
+                    receipt.CoordinatorCertificatePem,
+                    receipt.LedgerHeadSha256.Length > 0 ? receipt.LedgerHeadSeq : null, receipt.LedgerHeadSha256.Length > 0 ? receipt.LedgerHeadSha256 : null),
             });
         }
         catch (IOException e)

@@ -16,4 +16,7 @@ internal static partial class SiteLedgerLog
 
     [LoggerMessage(203, LogLevel.Error, "Ledger {Path}: task {TaskId} could not be recorded ({Reason}); its result will be refused")]
     public static partial void TaskNotRecorded(ILogger logger, string path, string taskId, string reason);
+
+    [LoggerMessage(204, LogLevel.Critical, "{Reason}")]
+    public static partial void Damaged(ILogger logger, string reason);
 }

@@ -207,8 +207,12 @@ public class LedgerVerifierTests
         using (var writer = LedgerWriter.Open(s.LedgerPath, key))
         {
             s.WriteRound(writer, 1);
+            // The receipt names the sent result, but its signature is the coordinator's over other bytes.
             var genuine = s.Receipt("task-1", 1, "x", 1);
-            writer.Append(new LedgerRecord { Kind = LedgerKinds.Receipt, TaskId = "task-1", Receipt = s.Receipt("task-1", 1, "y", 2) with { Signature = genuine.Signature } });
+            writer.Append(new LedgerRecord
+            {
+                Kind = LedgerKinds.Receipt, TaskId = "task-1", Receipt = s.Receipt("task-1", 1, LedgerScenario.PayloadSha(1), 1500) with { Signature = genuine.Signature },
+            });
         }
 
         var failure = s.Verify().Failure;

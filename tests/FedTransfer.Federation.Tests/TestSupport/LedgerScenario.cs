@@ -63,13 +63,32 @@ internal sealed class LedgerScenario : IDisposable
         });
         writer.Append(Egress(LedgerKinds.Pull, round, null));
         writer.Append(Egress(LedgerKinds.Fetch, round, taskId) with { Summary = new string('b', 64) + " from offset 0" });
-        var sha = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(round)));
+        var sha = PayloadSha(round);
         writer.Append(Egress(LedgerKinds.Push, round, taskId) with
         {
             Federation = federation, Tensors = sentTensors ?? Trainable, PayloadSha256 = sha, PayloadBytes = 1500, Encoding = "float32",
         });
         writer.Append(new LedgerRecord { Kind = LedgerKinds.Receipt, RunId = "run-1", Round = round, TaskId = taskId, Receipt = Receipt(taskId, round, sha, 1500) });
     }
+
+    /// <summary>The payload digest <see cref="WriteRound"/> records for a round.</summary>
+    public static string PayloadSha(int round) => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(BitConverter.GetBytes(round)));
+
+    public string ReceiptLogPath => Folder.File("receipts.jsonl");
+
+    /// <summary>One line of the coordinator's receipt log, signed by <see cref="Coordinator"/>, as the coordinator writes it.</summary>
+    public string ReceiptLogLine(string taskId, int round, string sha, long bytes = 1500, string site = "site-a", LedgerHead? head = null)
+    {
+        var receivedUnixMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+        using var key = Coordinator.GetECDsaPrivateKey()!;
+        var signature = ReceiptSigning.Sign(key, ReceiptSigning.CanonicalBytes(taskId, site, "run-1", round, "accepted", sha, bytes, receivedUnixMs, head));
+        return new FedTransfer.Federation.Receipts.ReceiptLogRecord(taskId, site, "run-1", round, "accepted", "", sha, bytes, receivedUnixMs, signature,
+            Coordinator.ExportCertificatePem()) { LedgerHeadSeq = head?.Sequence, LedgerHeadSha256 = head?.Sha256 }.ToJsonLine();
+    }
+
+    /// <summary>Writes the receipt log: one signed receipt per round 1..<paramref name="rounds"/>, matching <see cref="WriteRound"/>.</summary>
+    public void WriteReceiptLog(int rounds, params string[] extraLines) =>
+        File.WriteAllLines(ReceiptLogPath, Enumerable.Range(1, rounds).Select(r => ReceiptLogLine($"task-{r}", r, PayloadSha(r))).Concat(extraLines));
 
     public LedgerReceipt Receipt(string taskId, int round, string sha, long bytes, long receivedUnixMs = 0)
     {

@@ -84,6 +84,41 @@ public sealed class EgressAllowlistEndToEndTests
     }
 
     [Fact]
+    public async Task PushResult_TheCoordinatorSignsTheDeclaredLedgerHead_SoAnAuditorFindsALedgerCutAfterIt()
+    {
+        // Arrange
+        await using var coordinator = await RealCoordinator.StartAsync();
+        await coordinator.StartRunAsync(roundTimeoutSeconds: 30);
+        using var site = new LoopbackSite(coordinator.Address, SitePolicy.Permissive);
+        var task = await site.NextTrainTaskAsync();
+
+        // Act
+        var receipt = await site.PushAsync(task, TestTasks.Payload(TestTasks.Delta()));
+
+        // Assert: the receipt names the push record itself, and the ledger's copy of the receipt says the same.
+        var records = site.LedgerRecords();
+        var push = Assert.Single(records, r => r.Kind == "push");
+        var lines = File.ReadAllLines(site.Ledger.Path);
+        Assert.Equal((push.Sequence, LedgerFormat.Hash(System.Text.Encoding.UTF8.GetBytes(lines[push.Sequence]))), (receipt.LedgerHeadSeq, receipt.LedgerHeadSha256));
+        Assert.Equal(new LedgerHead(receipt.LedgerHeadSeq, receipt.LedgerHeadSha256), records[^1].Receipt!.DeclaredLedgerHead);
+        var reconciled = LedgerReconciler.Reconcile(site.Ledger.Path, coordinator.ReceiptLogPath, trust: null);
+        Assert.True(reconciled.IsConsistent, reconciled.Refusal + string.Join("; ", reconciled.Mismatches.Select(m => m.Problem)));
+        // ...and a copy of the ledger cut just before the push passes verification alone, but not against the receipts.
+        var cut = Path.Combine(Path.GetDirectoryName(site.Ledger.Path)!, "cut.jsonl");
+        File.WriteAllLines(cut, lines.Take((int)push.Sequence));
+        var verification = new LedgerVerifier(null).Verify(cut);
+        Assert.True(verification.IsValid, verification.Failure?.ToString());
+        var finding = Assert.Single(DeclaredHeads.Check(verification, ReceiptLog.Read(coordinator.ReceiptLogPath), verification.SiteIdsFor(receipt.SiteId)));
+        Assert.True(finding.Cut, finding.Problem);
+        // The independent Python verifier reads what this site and coordinator wrote the same way.
+        var whole = await FedTransfer.Tests.Shared.IndependentVerifier.RunAsync(site.Ledger.Path, "--receipts", coordinator.ReceiptLogPath);
+        var cutCopy = await FedTransfer.Tests.Shared.IndependentVerifier.RunAsync(cut, "--receipts", coordinator.ReceiptLogPath, "--site", receipt.SiteId);
+        Assert.True(whole.Code == 0, whole.Output);
+        Assert.Equal(2, cutCopy.Code);
+        Assert.Contains("cut", cutCopy.Output);
+    }
+
+    [Fact]
     public async Task TrainTask_UnderALocalPrivacyPolicy_CoordinatorAcceptsTheNoisedDeltaAndTheLedgerHoldsTheParameters()
     {
         // Arrange: the fake delta's norm (about 6) is above the clip norm, so clipping happens.

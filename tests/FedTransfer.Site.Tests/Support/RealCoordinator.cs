@@ -34,6 +34,9 @@ internal sealed class RealCoordinator : IAsyncDisposable
     public GrpcChannel Admin { get; }
     public UpdateFiles Updates => _app.Services.GetRequiredService<UpdateFiles>();
 
+    /// <summary>The coordinator's receipt log (receipts.jsonl in its data folder), as an auditor is given it.</summary>
+    public string ReceiptLogPath => Path.Combine(_dir.Path, "receipts.jsonl");
+
     /// <summary>The backbone's digest as the coordinator names it (what a site policy lists).</summary>
     public string BackboneDigest { get; private set; } = "";
 

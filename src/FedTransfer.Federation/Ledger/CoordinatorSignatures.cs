@@ -3,31 +3,39 @@ using System.Security.Cryptography.X509Certificates;
 
 namespace FedTransfer.Federation.Ledger;
 
+/// <summary>The signed fields of one receipt, wherever it was read: a site ledger's receipt record or the coordinator's receipt log.</summary>
+internal readonly record struct SignedReceipt(string TaskId, string SiteId, string RunId, int Round, string Outcome, string PayloadSha256,
+    long PayloadBytes, long ReceivedUnixMs, LedgerHead? LedgerHead, string SignatureBase64, string CertificatePem)
+{
+    public static SignedReceipt Of(LedgerReceipt r) => new(r.TaskId, r.SiteId, r.RunId, r.Round, r.Outcome, r.PayloadSha256, r.PayloadBytes,
+        r.ReceivedUnixMs, r.DeclaredLedgerHead, r.Signature, r.CoordinatorCertificatePem);
+
+    public static SignedReceipt Of(ReceiptLogEntry e) => new(e.TaskId, e.SiteId, e.RunId, e.Round, e.Outcome, e.PayloadSha256, e.PayloadBytes,
+        e.ReceivedUnixMs, e.LedgerHead, e.Signature, e.CoordinatorCertificatePem);
+}
+
 /// <summary>
-/// Checks receipt records: the coordinator certificate chains to the CA with OU=coordinator (once per certificate,
-/// plus its validity at each receipt's time), the signature over <see cref="ReceiptSigning.CanonicalBytes"/>, and that
-/// a sent result with the same task, digest and size precedes it.
+/// Checks coordinator signatures on receipts: the certificate each receipt carries chains to the CA with OU=coordinator
+/// (checked once per certificate), the receipt's time lies within the certificate's validity, and the ECDSA P-256
+/// signature covers <see cref="ReceiptSigning.CanonicalBytes"/> of its fields. One instance per thread.
 /// </summary>
-internal sealed class ReceiptChecker(CertificateTrust? trust, List<string> warnings) : IDisposable
+internal sealed class CoordinatorSignatures(CertificateTrust? trust, List<string> warnings) : IDisposable
 {
     private readonly Dictionary<string, Coordinator> _coordinators = new(StringComparer.Ordinal);
     private bool _warnedUnchecked, _warnedUnsigned;
 
-    /// <summary>Receipts verified.</summary>
-    public long Count { get; private set; }
-
-    public string? Check(LedgerRecord record, Dictionary<string, List<(string Sha, long Bytes)>> sent)
+    /// <summary>Null when the receipt's signature verifies (or, without a CA, when it is unsigned: then a warning says so); else why not.</summary>
+    public string? Check(in SignedReceipt r)
     {
-        if (record.Receipt is not { } r) return "a receipt record without the receipt";
-        if (r.Signature.Length == 0 && r.CoordinatorCertificatePem.Length == 0)
+        if (r.SignatureBase64.Length == 0 && r.CertificatePem.Length == 0)
         {
             if (trust is not null) return $"the receipt for task '{r.TaskId}' is not signed (the coordinator ran without a certificate)";
             if (!_warnedUnsigned) warnings.Add("some receipts are not signed by the coordinator (it ran without a certificate); only their digests were matched");
             _warnedUnsigned = true;
-            return Matches(r, sent);
+            return null;
         }
-        if (!_coordinators.TryGetValue(r.CoordinatorCertificatePem, out var coordinator))
-            _coordinators[r.CoordinatorCertificatePem] = coordinator = Load(r.CoordinatorCertificatePem, r.ReceivedUnixMs);
+        if (!_coordinators.TryGetValue(r.CertificatePem, out var coordinator))
+            _coordinators[r.CertificatePem] = coordinator = Load(r.CertificatePem, r.ReceivedUnixMs);
         if (coordinator.Problem is not null) return $"the receipt's coordinator certificate: {coordinator.Problem}";
         var at = DateTimeOffset.FromUnixTimeMilliseconds(r.ReceivedUnixMs);
         if (at < coordinator.NotBefore || at > coordinator.NotAfter)
@@ -35,24 +43,16 @@ internal sealed class ReceiptChecker(CertificateTrust? trust, List<string> warni
         byte[] canonical, signature;
         try
         {
-            canonical = ReceiptSigning.CanonicalBytes(r.TaskId, r.SiteId, r.RunId, r.Round, r.Outcome, r.PayloadSha256, r.PayloadBytes, r.ReceivedUnixMs);
-            signature = Convert.FromBase64String(r.Signature);
+            canonical = ReceiptSigning.CanonicalBytes(r.TaskId, r.SiteId, r.RunId, r.Round, r.Outcome, r.PayloadSha256, r.PayloadBytes, r.ReceivedUnixMs, r.LedgerHead);
+            signature = Convert.FromBase64String(r.SignatureBase64);
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
             return $"the receipt is malformed: {e.Message}";
         }
-        if (!ReceiptSigning.Verify(coordinator.Key!, canonical, signature))
-            return $"the coordinator's signature on the receipt for task '{r.TaskId}' does not verify";
-        return Matches(r, sent);
-    }
-
-    private string? Matches(LedgerReceipt r, Dictionary<string, List<(string Sha, long Bytes)>> sent)
-    {
-        if (!sent.TryGetValue(r.TaskId, out var results) || !results.Contains((r.PayloadSha256, r.PayloadBytes)))
-            return $"the receipt for task '{r.TaskId}' (sha256 {r.PayloadSha256}, {r.PayloadBytes} bytes) matches no result this ledger records as sent";
-        Count++;
-        return null;
+        return ReceiptSigning.Verify(coordinator.Key!, canonical, signature)
+            ? null
+            : $"the coordinator's signature on the receipt for task '{r.TaskId}' does not verify";
     }
 
     private Coordinator Load(string pem, long unixMs)
