@@ -111,7 +111,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)), name: "exact-" + strategy,
             adapterSpec: "lora:r=4,alpha=8,targets=attn.qkv,agg=exact");
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => AdminClient.StartRunAsync(Channel, federation.FederationId, 1, 1, strategy: strategy));
+        var error = await Assert.ThrowsAsync<RpcException>(() => AdminClient.StartRunAsync(Channel, federation.FederationId, 1, minSites: 5, strategy: strategy));
 
         Assert.Equal(StatusCode.InvalidArgument, error.Status);
         Assert.Contains("needs a FedAvg-family strategy", error.Detail);
