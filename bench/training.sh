@@ -2,7 +2,9 @@
 # Training steps, ours (TorchSharp) vs python3-torch, same sizes, batch and threads:
 # 1. the ViT + LoRA step (training_ratio_vs_pytorch);
 # 2. a ResNet-18 at 112x112, batch 16, frozen backbone + linear head (conv_training_ratio_vs_pytorch), with each
-#    process's peak resident memory (conv_peak_rss_ratio_vs_pytorch = ours / pytorch).
+#    process's peak resident memory (conv_peak_rss_ratio_vs_pytorch = ours / pytorch);
+# 3. site_peak_rss_mb: the peak resident memory of a real training site process, from a short demo (2 sites, 2 rounds;
+#    each `fedtransfer site` logs its peak after every training).
 # ViT 28x28 / patch 7 (17 tokens), dim 64, depth 4, heads 4, MLP ratio 2, 5 classes; LoRA r=8 alpha=16 on attn.qkv|mlp.fc1;
 # AdamW on LoRA + head, grad-norm clip 1.0. Each round runs both back to back so machine noise hits both alike;
 # the figures are medians over rounds. Ends with training_ratio_vs_pytorch=<ours / pytorch samples per second>.
@@ -55,3 +57,11 @@ done
 echo "conv_peak_rss_mb=$(median "${ours_rss_all[@]}")"
 echo "conv_peak_rss_ratio_vs_pytorch=$(median "${conv_rss[@]}")"
 echo "conv_training_ratio_vs_pytorch=$(median "${conv_walls[@]}")"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+dotnet "$CLI" demo --work-dir "$work/demo" --sites 2 --rounds 2 --no-baselines >"$work/demo.out" 2>&1 \
+  || { echo "the demo for site_peak_rss_mb failed:" >&2; tail -20 "$work/demo.out" >&2; exit 1; }
+site_peak=$(grep -ho 'peak RSS [0-9]* MB' "$work"/demo/logs/site-*.log | awk '{ print $3 }' | sort -n | tail -1)
+[ -n "$site_peak" ] || { echo "no site logged its peak memory (looked in $work/demo/logs)" >&2; exit 1; }
+echo "site_peak_rss_mb=$site_peak"

@@ -81,8 +81,8 @@ internal static partial class SiteLog
     [LoggerMessage(35, LogLevel.Warning, "Cached artifact {Digest} at {Path} no longer matches its digest; fetching it again")]
     public static partial void ArtifactCorrupt(ILogger logger, string digest, string path);
 
-    [LoggerMessage(40, LogLevel.Information, "Trained {Epochs} epoch(s) on {Examples} examples on {Device} in {Seconds:F1} s: train_loss {TrainLoss:F4}, val_accuracy {ValAccuracy:F4}")]
-    public static partial void Trained(ILogger logger, int epochs, long examples, string device, double seconds, double trainLoss, double valAccuracy);
+    [LoggerMessage(40, LogLevel.Information, "Trained {Epochs} epoch(s) on {Examples} examples on {Device} in {Seconds:F1} s: train_loss {TrainLoss:F4}, val_accuracy {ValAccuracy:F4}, peak RSS {PeakRssMb:F0} MB")]
+    public static partial void Trained(ILogger logger, int epochs, long examples, string device, double seconds, double trainLoss, double valAccuracy, double peakRssMb);
 
     [LoggerMessage(41, LogLevel.Information, "Evaluated on {Examples} validation examples on {Device}: val_loss {ValLoss:F4}, val_accuracy {ValAccuracy:F4}")]
     public static partial void Evaluated(ILogger logger, long examples, string device, double valLoss, double valAccuracy);

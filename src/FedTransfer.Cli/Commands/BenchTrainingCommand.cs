@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using FedTransfer.Federation.Hosting;
 using FedTransfer.Models;
 using FedTransfer.Models.Adapters;
 using FedTransfer.Models.NN;
@@ -63,18 +64,9 @@ internal static class BenchTrainingCommand
                 $"ours ({r.GetValue(modelName)}, libtorch {__version__}): {count} steps of batch {batch} in {seconds:F3} s on {dev.Describe()} with {Engine.Threads} thread(s)"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_cpu_s={count * batch / cpuSeconds:F1}"));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"samples_per_s={count * batch / seconds:F1}"));
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak_rss_mb={PeakResidentMegabytes():F0}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"peak_rss_mb={PeakMemory.Megabytes() ?? double.NaN:F0}"));
             return 0;
         }, ct));
         return command;
-    }
-
-    /// <summary>VmHWM from /proc/self/status: the most resident memory this process has held, native tensors included.</summary>
-    internal static double PeakResidentMegabytes()
-    {
-        foreach (var line in File.ReadLines("/proc/self/status"))
-            if (line.StartsWith("VmHWM:", StringComparison.Ordinal))
-                return long.Parse(line["VmHWM:".Length..].Trim().Split(' ')[0], CultureInfo.InvariantCulture) / 1024.0;
-        throw new InvalidOperationException("/proc/self/status has no VmHWM line; peak memory is measured on Linux only");
     }
 }

@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Hosting;
 using System.Diagnostics;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.LocalData;
@@ -78,7 +79,7 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
             metrics["val_loss"] = valLoss;
             metrics["val_accuracy"] = valAccuracy;
         }
-        SiteLog.Trained(_log, hp.Epochs, splits.Train.Count, device.Describe(), clock.Elapsed.TotalSeconds, trainLoss, valAccuracy);
+        SiteLog.Trained(_log, hp.Epochs, splits.Train.Count, device.Describe(), clock.Elapsed.TotalSeconds, trainLoss, valAccuracy, PeakMemory.Megabytes() ?? double.NaN);
         return new LocalTrainResult(delta, splits.Train.Count, metrics);
     }
 
