@@ -2,8 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using FedTransfer.Rpc;
+using FedTransfer.Contracts;
+using FedTransfer.Site.Egress;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace FedTransfer.Bench.Transport;
 
@@ -25,7 +27,8 @@ internal static class BenchClient
     public static async Task<int> RunAsync(Uri address, long size, int runs, string parts)
     {
         var all = parts == "all";
-        using var channel = GrpcChannel.Create(address, new GrpcChannelOptions { MaxReceiveMessageSize = 8 * ChunkSize });
+        using var grpcChannel = CoordinatorChannel.Open(address);
+        var channel = new Transport.TransportClient(grpcChannel);
         var artifact = BenchArtifact.Build(size, ChunkSize);
         var expected = BenchArtifact.Sha256Hex(artifact);
 
@@ -33,8 +36,7 @@ internal static class BenchClient
         {
             var fetched = await FetchAsync(channel, size, verify: true);
             Check(fetched.Sha256 == expected && fetched.Size == size, $"download verification failed: {fetched.Size} bytes, {fetched.Sha256}");
-            var pushed = await channel.ClientStreamingAsync(BenchService.Push, Chunks(artifact),
-                new CallOptions { Headers = new Dictionary<string, string> { ["x-verify"] = "1" } });
+            var pushed = await ClientStreaming.SendAsync(channel.Push(new Metadata { { "x-verify", "1" } }), Chunks(artifact));
             Check(pushed.Sha256 == expected && pushed.Size == size, $"upload verification failed: {pushed.Size} bytes, {pushed.Sha256}");
         }
 
@@ -53,7 +55,7 @@ internal static class BenchClient
             watch.Restart();
             if (all || parts == "upload")
             {
-                var summary = await channel.ClientStreamingAsync(BenchService.Push, Chunks(artifact));
+                var summary = await ClientStreaming.SendAsync(channel.Push(), Chunks(artifact));
                 upload = run < 0 ? 0 : Math.Max(upload, Rate(summary.Size, watch.Elapsed));
             }
         }
@@ -71,7 +73,7 @@ internal static class BenchClient
         {
             ping.Seq = i;
             var start = Stopwatch.GetTimestamp();
-            await channel.UnaryAsync(BenchService.Echo, ping);
+            await channel.EchoAsync(ping);
             if (i >= UnaryWarmup)
             {
                 latencies[i - UnaryWarmup] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
@@ -86,11 +88,12 @@ internal static class BenchClient
         return 0;
     }
 
-    private static async Task<(long Size, string Sha256)> FetchAsync(GrpcChannel channel, long size, bool verify)
+    private static async Task<(long Size, string Sha256)> FetchAsync(Transport.TransportClient channel, long size, bool verify)
     {
         using var hash = verify ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         long received = 0;
-        await foreach (var chunk in channel.ServerStreaming(BenchService.Fetch, new FetchRequest { Size = size, ChunkSize = ChunkSize }))
+        using var call = channel.Fetch(new FetchRequest { Size = size, ChunkSize = ChunkSize });
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
         {
             if (chunk.Offset != received)
             {

@@ -1,15 +1,15 @@
 using System.Security.Cryptography.X509Certificates;
 using FedTransfer.Federation.Identity;
-using FedTransfer.Rpc;
+using Grpc.Net.Client;
 
 namespace FedTransfer.Coordinator.Tests.Support;
 
 /// <summary>
 /// A throw-away federation PKI as PEM files in a temp folder, issued by the production <see cref="CertificateIssuer"/>:
 /// the CA, a coordinator certificate for 127.0.0.1/localhost, site certificates (default site-a, site-b), an admin
-/// certificate, plus the certificates a coordinator must refuse: an expired site certificate ("expired") and a site
+/// certificate, plus the certificates a coordinator must refuse: an expired site certificate ("expired"), one not valid yet ("notyet") and a site
 /// certificate issued by a foreign CA ("intruder"). Self-contained (copy it for other test projects): it needs only
-/// FedTransfer.Federation and FedTransfer.Rpc.
+/// FedTransfer.Federation and grpc-dotnet.
 /// </summary>
 internal sealed class TestPki : IDisposable
 {
@@ -30,6 +30,7 @@ internal sealed class TestPki : IDisposable
             Add(site, CertificateIssuer.Issue(Ca, site, ParticipantRole.Site, now.AddHours(-1), now.AddDays(1)));
         Add("admin", CertificateIssuer.Issue(Ca, "admin", ParticipantRole.Admin, now.AddHours(-1), now.AddDays(1)));
         Add("expired", CertificateIssuer.Issue(Ca, "expired", ParticipantRole.Site, now.AddDays(-10), now.AddDays(-1)));
+        Add("notyet", CertificateIssuer.Issue(Ca, "notyet", ParticipantRole.Site, now.AddDays(1), now.AddDays(2)));
         Add("intruder", CertificateIssuer.Issue(_foreignCa, "intruder", ParticipantRole.Site, now.AddHours(-1), now.AddDays(1)));
     }
 
@@ -58,12 +59,8 @@ internal sealed class TestPki : IDisposable
         ["Coordinator:AllowInsecureSiteIdentity"] = "false",
     };
 
-    /// <summary>Channel options trusting only <see cref="Ca"/>, presenting <paramref name="client"/> (null: no certificate), without retries.</summary>
-    public GrpcChannelOptions ChannelOptions(string? client) => new()
-    {
-        TrustedCa = Ca, ClientCertificate = client is null ? null : Certificate(client), MaxRetryAttempts = 0,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-    };
+    /// <summary>A channel trusting only <see cref="Ca"/>, presenting <paramref name="client"/> (null: no certificate).</summary>
+    public Grpc.Net.Client.GrpcChannel Channel(Uri address, string? client) => TestChannels.Open(address, client is null ? null : Certificate(client), Ca);
 
     private void Add(string name, X509Certificate2 certificate)
     {
