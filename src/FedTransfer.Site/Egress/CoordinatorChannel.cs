@@ -45,10 +45,13 @@ public static class CoordinatorChannel
             sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
                 certificate is not null && IsTrusted(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), trustedCa, errors);
         }
-        HttpMessageHandler handler = grpcWeb ? new GrpcWebHandler(GrpcWebMode.GrpcWeb, sockets) { HttpVersion = HttpVersion.Version11 } : sockets;
+        HttpMessageHandler handler = grpcWeb ? new GrpcWebHandler(GrpcWebMode.GrpcWeb, sockets) : sockets;
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
         {
             HttpHandler = handler,
+            // gRPC-Web exactly over HTTP/1.1: with the default policy ALPN would upgrade it to h2, which is what the proxy cannot pass.
+            HttpVersion = grpcWeb ? HttpVersion.Version11 : HttpVersion.Version20,
+            HttpVersionPolicy = HttpVersionPolicy.RequestVersionExact,
             MaxReceiveMessageSize = WireLimits.MaxMessageBytes,
             MaxSendMessageSize = WireLimits.MaxMessageBytes,
             DisposeHttpClient = true,
