@@ -10,24 +10,26 @@ using Grpc.Core;
 namespace FedTransfer.Bench.Transport;
 
 /// <summary>
-/// Our client for the benchmark. Same protocol as bench/transport/bench_client.py: one verified download and
+/// Our client for the benchmark: the site's channel (CoordinatorChannel). Same protocol as bench/transport/bench_client.py: one verified download and
 /// upload (SHA-256, untimed), one untimed warm-up run, then RUNS timed downloads and uploads (best run reported),
 /// then unary round trips.
 /// </summary>
 internal static class BenchClient
 {
     private const int ChunkSize = 1024 * 1024;
-    private const int UnaryWarmup = 300;
-    private const int UnaryCalls = 3000;
+    private const int UnaryWarmup = 500;
+    private const int UnaryCalls = 10_000;
 
     /// <param name="address">Server address, http://127.0.0.1:PORT.</param>
     /// <param name="size">Artifact size in bytes.</param>
     /// <param name="runs">Timed runs; the best one is reported.</param>
     /// <param name="parts">"all", or one of download / upload / unary (for profiling one path).</param>
-    public static async Task<int> RunAsync(Uri address, long size, int runs, string parts)
+    /// <param name="caFile">For https: the CA the server's certificate must chain to (the site's trust rule).</param>
+    public static async Task<int> RunAsync(Uri address, long size, int runs, string parts, string? caFile)
     {
         var all = parts == "all";
-        using var grpcChannel = CoordinatorChannel.Open(address);
+        var ca = caFile is null ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+        using var grpcChannel = CoordinatorChannel.Open(address, trustedCa: ca);
         var channel = new Transport.TransportClient(grpcChannel);
         var artifact = BenchArtifact.Build(size, ChunkSize);
         var expected = BenchArtifact.Sha256Hex(artifact);
@@ -73,7 +75,7 @@ internal static class BenchClient
         {
             ping.Seq = i;
             var start = Stopwatch.GetTimestamp();
-            await channel.EchoAsync(ping);
+            await channel.EchoAsync(ping, deadline: DateTime.UtcNow.AddSeconds(30));
             if (i >= UnaryWarmup)
             {
                 latencies[i - UnaryWarmup] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;

@@ -7,7 +7,6 @@ using FedTransfer.Contracts.V1;
 using FedTransfer.EndToEnd.Tests.Support;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
-using FedTransfer.Torch;
 using FedTransfer.Torch.Serialization;
 using Google.Protobuf;
 using Grpc.Core;
@@ -46,11 +45,11 @@ public sealed class GrpcWebTests : IAsyncLifetime
     [Fact]
     public async Task GrpcWebSite_LargeBackboneDownAndUpdateUp_OverHttp11WithItsCertificateIdentity()
     {
-        var backbone = SafeTensors.Serialize([Random("blocks.0.attn.qkv.weight", 1, 72, 24), Random("blocks.0.mlp.weight", 2, 3072, 4096)]);
-        var adapter = SafeTensors.Serialize([Random("blocks.0.attn.qkv.lora_a", 3, 4, 24), Random("blocks.0.attn.qkv.lora_b", 4, 72, 4)]);
-        var update = SafeTensors.Serialize([Random("blocks.0.attn.qkv.lora_a", 5, 4, 24), Random("blocks.0.attn.qkv.lora_b", 6, 72, 4)]);
+        var backbone = SafeTensors.Serialize([TestTensors.Random("blocks.0.attn.qkv.weight", 1, 72, 24), TestTensors.Random("blocks.0.mlp.weight", 2, 3072, 4096)]);
+        var adapter = SafeTensors.Serialize([TestTensors.Random("blocks.0.attn.qkv.lora_a", 3, 4, 24), TestTensors.Random("blocks.0.attn.qkv.lora_b", 4, 72, 4)]);
+        var update = SafeTensors.Serialize([TestTensors.Random("blocks.0.attn.qkv.lora_a", 5, 4, 24), TestTensors.Random("blocks.0.attn.qkv.lora_b", 6, 72, 4)]);
         await StartRunAsync(backbone, adapter);
-        using var http = new HttpVersions();
+        using var http = new HttpVersions(_coordinator.Port);
         var pair = _security.Pki!.Sites[SiteName];
         using var gateway = EgressGateway.Connect(new SiteOptions
         {
@@ -148,16 +147,11 @@ public sealed class GrpcWebTests : IAsyncLifetime
         await Task.CompletedTask;
     }
 
-    private static TensorRecord Random(string name, int seed, params long[] shape)
-    {
-        var random = new Random(seed);
-        var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
-        return TensorRecord.FromSingles(name, values, DType.Float32, shape);
-    }
-
-    /// <summary>The HTTP version of every connection this process opens from now on, from System.Net.Http's own events.</summary>
-    private sealed class HttpVersions : EventListener
+    /// <summary>
+    /// The HTTP version of every connection this process opens from now on to <paramref name="port"/> (other tests run in
+    /// parallel with coordinators of their own), from System.Net.Http's own events.
+    /// </summary>
+    private sealed class HttpVersions(int port) : EventListener
     {
         public ConcurrentQueue<int> Connections { get; } = new();
 
@@ -169,6 +163,7 @@ public sealed class GrpcWebTests : IAsyncLifetime
         protected override void OnEventWritten(EventWrittenEventArgs e)
         {
             if (e.EventName != "ConnectionEstablished" || e.PayloadNames is null || e.Payload is null) return;
+            if (Convert.ToInt32(e.Payload[e.PayloadNames.IndexOf("port")], System.Globalization.CultureInfo.InvariantCulture) != port) return;
             Connections.Enqueue(Convert.ToInt32(e.Payload[e.PayloadNames.IndexOf("versionMajor")], System.Globalization.CultureInfo.InvariantCulture));
         }
     }

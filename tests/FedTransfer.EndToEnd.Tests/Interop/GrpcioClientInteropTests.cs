@@ -1,7 +1,6 @@
 using System.Security.Cryptography;
 using System.Text.Json;
 using FedTransfer.EndToEnd.Tests.Support;
-using FedTransfer.Torch;
 using FedTransfer.Torch.Serialization;
 
 namespace FedTransfer.EndToEnd.Tests.Interop;
@@ -27,9 +26,9 @@ public sealed class GrpcioClientFixture : IAsyncLifetime
     {
         var work = Directory.CreateDirectory(_temp.Combine("files")).FullName;
         // A 32 MiB backbone: large enough that streaming it takes many chunks.
-        var backbone = SafeTensors.Serialize([Random("blocks.0.attn.qkv.weight", 1, 72, 24), Random("blocks.0.mlp.weight", 2, 2048, 4096)]);
-        var adapter = SafeTensors.Serialize([Random("blocks.0.attn.qkv.lora_a", 3, 4, 24), Random("blocks.0.attn.qkv.lora_b", 4, 72, 4)]);
-        var update = SafeTensors.Serialize([Random("blocks.0.attn.qkv.lora_a", 5, 4, 24), Random("blocks.0.attn.qkv.lora_b", 6, 72, 4)]);
+        var backbone = SafeTensors.Serialize([TestTensors.Random("blocks.0.attn.qkv.weight", 1, 72, 24), TestTensors.Random("blocks.0.mlp.weight", 2, 2048, 4096)]);
+        var adapter = SafeTensors.Serialize([TestTensors.Random("blocks.0.attn.qkv.lora_a", 3, 4, 24), TestTensors.Random("blocks.0.attn.qkv.lora_b", 4, 72, 4)]);
+        var update = SafeTensors.Serialize([TestTensors.Random("blocks.0.attn.qkv.lora_a", 5, 4, 24), TestTensors.Random("blocks.0.attn.qkv.lora_b", 6, 72, 4)]);
         await File.WriteAllBytesAsync(Path.Combine(work, "backbone.safetensors"), backbone);
         await File.WriteAllBytesAsync(Path.Combine(work, "adapter.safetensors"), adapter);
         await File.WriteAllBytesAsync(Path.Combine(work, "update.safetensors"), update);
@@ -52,14 +51,6 @@ public sealed class GrpcioClientFixture : IAsyncLifetime
 
     public JsonElement Scenario(string name) =>
         Results.TryGetValue(name, out var result) ? result : throw new Xunit.Sdk.XunitException($"scenario '{name}' missing from grpcio's output:\n{Output}");
-
-    private static TensorRecord Random(string name, int seed, params long[] shape)
-    {
-        var random = new Random(seed);
-        var values = new float[shape.Aggregate(1L, (a, b) => a * b)];
-        for (var i = 0; i < values.Length; i++) values[i] = (float)(random.NextDouble() - 0.5) * 0.1f;
-        return TensorRecord.FromSingles(name, values, DType.Float32, shape);
-    }
 }
 
 public sealed class GrpcioClientInteropTests(GrpcioClientFixture fixture) : IClassFixture<GrpcioClientFixture>
