@@ -12,6 +12,7 @@ internal sealed record KitLayout(string Root)
     public const string CaFile = "ca.pem";
     public const string CoordinatorConfigFile = "coordinator.appsettings.json";
     public const string SiteConfigFile = "site.appsettings.json";
+    public const string RevocationListFile = "revoked.crl.pem";
 
     /// <summary>The sub-folders provisioning owns; <c>--force</c> replaces exactly these.</summary>
     public static readonly string[] Folders = ["ca", "coordinator", "sites", "admins"];
@@ -20,6 +21,9 @@ internal sealed record KitLayout(string Root)
     public string CaCertificate => Path.Combine(CaDirectory, "ca.pem");
     public string CaKey => Path.Combine(CaDirectory, "ca.key.pem");
     public string CoordinatorDirectory => Path.Combine(Root, "coordinator");
+
+    /// <summary>Written by <c>fedtransfer revoke</c>, named by the coordinator's kit settings (absent until something is revoked).</summary>
+    public string RevocationList => Path.Combine(CoordinatorDirectory, RevocationListFile);
     public string Site(string name) => Path.Combine(Root, "sites", name);
     public string Admin(string name) => Path.Combine(Root, "admins", name);
 }

@@ -71,6 +71,8 @@ public static class CoordinatorServiceCollectionExtensions
     /// </summary>
     public static WebApplication MapCoordinatorServices(this WebApplication app)
     {
+        // Built now, not at the first call: an unreadable client CA or revocation list stops the start with its one line.
+        app.Services.GetRequiredService<CallerAuthorization>();
         app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
         app.MapGrpcService<FederationEndpoint>();
         app.MapGrpcService<AdminEndpoint>();

@@ -37,6 +37,13 @@ public sealed class ListenerOptions
     /// <summary>File (PEM or DER) of the CA that client certificates must chain to.</summary>
     public string? ClientCaPath { get; set; }
 
+    /// <summary>
+    /// The federation's certificate revocation list (PEM or DER CRL signed by the client CA), as <c>fedtransfer revoke</c>
+    /// writes it into the coordinator's kit (<c>revoked.crl.pem</c>). Honoured when the file exists, re-read when it
+    /// changes; a certificate it lists is refused. Null or a missing file: nothing is revoked.
+    /// </summary>
+    public string? RevocationListPath { get; set; }
+
     /// <summary>HTTP/2 connection flow-control window, bytes.</summary>
     public int InitialConnectionWindowSize { get; set; } = 2 * 1024 * 1024;
 

@@ -12,13 +12,15 @@ namespace FedTransfer.Coordinator.Security;
 /// The one place that decides who may call what, run by <see cref="CallerAuthorizationInterceptor"/> before every handler.
 /// With client certificates required, every call must carry a certificate that chains to exactly the federation's CA
 /// (custom root trust, never the machine's roots) and is valid now; its OU is the caller's role and must be one the
-/// method allows (<see cref="MethodRoles"/>), its CN the caller's name. Admin calls also need the admin token when one is
+/// method allows (<see cref="MethodRoles"/>), its CN the caller's name, and it must not be on the federation's revocation
+/// list (<see cref="RevocationListFile"/>). Admin calls also need the admin token when one is
 /// configured. Each refusal is logged with the method, the caller and its address, and answered UNAUTHENTICATED (no or
 /// bad certificate or token) or PERMISSION_DENIED (wrong role, someone else's object) with one line saying why.
 /// </summary>
 internal sealed class CallerAuthorization
 {
     private readonly X509Certificate2? _authority;
+    private readonly RevocationListFile? _revoked;
     private readonly TimeProvider _clock;
     private readonly ILogger<CallerAuthorization> _log;
     private readonly byte[]? _adminBearer;
@@ -33,6 +35,7 @@ internal sealed class CallerAuthorization
         {
             _authority = listener.ClientCa ?? LoadAuthority(listener.ClientCaPath!);
             SecurityLog.CertificatesRequired(log, _authority.Subject);
+            _revoked = new RevocationListFile(listener.RevocationListPath, _authority, clock, log);
         }
         if (options.Value.AdminToken.Length > 0) _adminBearer = Encoding.UTF8.GetBytes("Bearer " + options.Value.AdminToken);
     }
@@ -59,6 +62,9 @@ internal sealed class CallerAuthorization
         {
             if (ParticipantCertificate.CheckChain(certificate, _authority, _clock.GetUtcNow()) is { } invalid)
                 throw Refuse(context, StatusCode.Unauthenticated, $"{invalid}; use a certificate issued by the federation's CA and valid now ({Fix(allowed)})");
+            if (_revoked?.Current.IsRevoked(certificate) == true)
+                throw Refuse(context, StatusCode.Unauthenticated,
+                    $"certificate '{certificate.Subject}' (serial {certificate.SerialNumber}) is revoked by the federation's revocation list; ask the central team for a new one");
             var role = ParticipantCertificate.RoleOf(certificate);
             var wrongRole = role is { } r && allowed.Contains(r) ? ParticipantCertificate.CheckRole(certificate, r)
                 : $"certificate '{certificate.Subject}' has role {(role is null ? "(none)" : role.Value.ToText())}, {method} needs OU={string.Join(" or OU=", allowed.Select(a => a.ToText()))}";

@@ -22,4 +22,10 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void CertificateExpiresSoon(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Revocation list {Path} (number {Number}) in force: {Count} certificate(s) revoked")]
+    public static partial void RevocationListLoaded(ILogger logger, string path, int count, string number);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Revocation list {Path} changed but cannot be used, the previous list stays in force: {Reason}")]
+    public static partial void RevocationListUnreadable(ILogger logger, string path, string reason);
 }

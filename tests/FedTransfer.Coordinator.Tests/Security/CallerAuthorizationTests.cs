@@ -120,6 +120,34 @@ public sealed class CallerAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task RevokedCertificate_AfterStart_UnauthenticatedWithinSecondsAndLogged()
+    {
+        using var site = Channel("site-a");
+        Assert.Equal("site-a", (await JoinAsync(site)).SiteId);
+
+        _pki.Revoke("site-a");
+        RpcException? refused = null;
+        for (var attempt = 0; attempt < 50 && refused is null; attempt++)
+        {
+            try
+            {
+                await JoinAsync(site);
+                await Task.Delay(200);
+            }
+            catch (RpcException e)
+            {
+                refused = e;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains("is revoked by the federation's revocation list", refused.Status.Detail);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "CN=site-a", "revoked"));
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
     public async Task HealthProbe_WithoutCertificate_Serving()
     {
         using var anonymous = Channel(null);

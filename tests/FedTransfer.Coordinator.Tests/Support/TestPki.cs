@@ -41,6 +41,17 @@ internal sealed class TestPki : IDisposable
 
     public string CaFile { get; }
 
+    /// <summary>Where the coordinator looks for the revocation list (absent until a test writes one with <see cref="Revoke"/>).</summary>
+    public string RevocationListFile => System.IO.Path.Combine(Directory, "revoked.crl.pem");
+
+    /// <summary>Adds <paramref name="name"/>'s certificate to the revocation list file, signed by <see cref="Ca"/>.</summary>
+    public void Revoke(string name)
+    {
+        var previous = File.Exists(RevocationListFile) ? File.ReadAllBytes(RevocationListFile) : null;
+        var list = RevocationList.Build(Ca, previous, Certificate(name), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
+        File.WriteAllText(RevocationListFile, System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", list));
+    }
+
     /// <summary>A certificate with its private key: coordinator, admin, expired, intruder or a site name.</summary>
     public X509Certificate2 Certificate(string name) => _certificates[name];
 
@@ -56,6 +67,7 @@ internal sealed class TestPki : IDisposable
         ["Coordinator:Listener:CertificateKeyPath"] = KeyFile("coordinator"),
         ["Coordinator:Listener:RequireClientCertificate"] = "true",
         ["Coordinator:Listener:ClientCaPath"] = CaFile,
+        ["Coordinator:Listener:RevocationListPath"] = RevocationListFile,
         ["Coordinator:AllowInsecureSiteIdentity"] = "false",
     };
 
