@@ -42,14 +42,14 @@ internal static class RevokeCommand
 
     private static (string Path, string Role) CertificateOf(KitLayout layout, string name)
     {
-        var site = Path.Combine(layout.Site(name), KitLayout.CertificateFile);
-        var admin = Path.Combine(layout.Admin(name), KitLayout.CertificateFile);
-        return (File.Exists(site), File.Exists(admin)) switch
+        var found = new[] { (layout.Site(name), "site"), (layout.Admin(name), "admin"), (layout.Auditor(name), "auditor") }
+            .Select(c => (Path: Path.Combine(c.Item1, KitLayout.CertificateFile), Role: c.Item2))
+            .Where(c => File.Exists(c.Path)).ToArray();
+        return found.Length switch
         {
-            (true, false) => (site, "site"),
-            (false, true) => (admin, "admin"),
-            (true, true) => throw new ArgumentException($"--name '{name}' is both a site and an admin in {layout.Root}; revoke by moving one aside first"),
-            _ => throw new ArgumentException($"--name '{name}' is neither a site (sites/{name}/) nor an admin (admins/{name}/) in {Path.GetFullPath(layout.Root)}"),
+            1 => found[0],
+            0 => throw new ArgumentException($"--name '{name}' is neither a site (sites/{name}/) nor an admin (admins/{name}/) nor an auditor (auditors/{name}/) in {Path.GetFullPath(layout.Root)}"),
+            _ => throw new ArgumentException($"--name '{name}' names more than one participant in {layout.Root} ({string.Join(", ", found.Select(f => f.Role))}); revoke by moving the others aside first"),
         };
     }
 }

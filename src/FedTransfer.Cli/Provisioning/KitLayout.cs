@@ -3,7 +3,8 @@ namespace FedTransfer.Cli.Provisioning;
 /// <summary>
 /// Where <c>fedtransfer provision</c> puts things (contract 3): <c>ca/{ca.pem,ca.key.pem}</c>,
 /// <c>coordinator/{cert.pem,key.pem,ca.pem,coordinator.appsettings.json}</c>,
-/// <c>sites/NAME/{cert.pem,key.pem,ca.pem,site.appsettings.json}</c>, <c>admins/NAME/{cert.pem,key.pem,ca.pem}</c>.
+/// <c>sites/NAME/{cert.pem,key.pem,ca.pem,site.appsettings.json}</c>, <c>admins/NAME/{cert.pem,key.pem,ca.pem}</c>,
+/// <c>auditors/NAME/{cert.pem,key.pem,ca.pem}</c>.
 /// </summary>
 internal sealed record KitLayout(string Root)
 {
@@ -15,7 +16,7 @@ internal sealed record KitLayout(string Root)
     public const string RevocationListFile = "revoked.crl.pem";
 
     /// <summary>The sub-folders provisioning owns; <c>--force</c> replaces exactly these.</summary>
-    public static readonly string[] Folders = ["ca", "coordinator", "sites", "admins"];
+    public static readonly string[] Folders = ["ca", "coordinator", "sites", "admins", "auditors"];
 
     public string CaDirectory => Path.Combine(Root, "ca");
     public string CaCertificate => Path.Combine(CaDirectory, "ca.pem");
@@ -26,4 +27,5 @@ internal sealed record KitLayout(string Root)
     public string RevocationList => Path.Combine(CoordinatorDirectory, RevocationListFile);
     public string Site(string name) => Path.Combine(Root, "sites", name);
     public string Admin(string name) => Path.Combine(Root, "admins", name);
+    public string Auditor(string name) => Path.Combine(Root, "auditors", name);
 }

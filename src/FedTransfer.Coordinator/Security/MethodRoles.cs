@@ -15,6 +15,10 @@ internal static class MethodRoles
     private static readonly string[] ReflectionPrefixes = ["/grpc.reflection.v1.ServerReflection/", "/grpc.reflection.v1alpha.ServerReflection/"];
     private static readonly ParticipantRole[] Sites = [ParticipantRole.Site];
     private static readonly ParticipantRole[] Admins = [ParticipantRole.Admin];
+    private static readonly ParticipantRole[] Readers = [ParticipantRole.Admin, ParticipantRole.Auditor];
+
+    /// <summary>Admin methods that only read: auditors may call them too.</summary>
+    private static readonly HashSet<string> ReadOnlyAdmin = new(StringComparer.Ordinal) { AdminPrefix + "GetStatus", AdminPrefix + "WatchRun" };
 
     /// <summary>True for methods anyone may call.</summary>
     public static bool IsPublic(string method) => method.StartsWith(HealthPrefix, StringComparison.Ordinal);
@@ -25,5 +29,8 @@ internal static class MethodRoles
 
     /// <summary>The roles that may call <paramref name="method"/>; empty for a method nobody may call.</summary>
     public static IReadOnlyList<ParticipantRole> AllowedFor(string method) =>
-        method.StartsWith(FederationPrefix, StringComparison.Ordinal) ? Sites : IsAdmin(method) ? Admins : [];
+        method.StartsWith(FederationPrefix, StringComparison.Ordinal) ? Sites
+        : ReadOnlyAdmin.Contains(method) ? Readers
+        : IsAdmin(method) ? Admins
+        : [];
 }

@@ -187,6 +187,23 @@ public sealed class CallerAuthorizationTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AuditorCertificate_ReadsStatus_ButCannotStartARun()
+    {
+        using var auditor = Channel("auditor");
+
+        var status = await StatusAsync(auditor);
+        var e = await Assert.ThrowsAsync<RpcException>(() => auditor.Admin().StartRunAsync(new StartRunRequest { FederationId = "fed-x", Rounds = 1 },
+            deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
+        var join = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(auditor));
+
+        Assert.NotNull(status);
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("has role auditor, /fedtransfer.v1.Admin/StartRun needs OU=admin", e.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, join.StatusCode);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Admin/StartRun", "CN=auditor", "PermissionDenied"));
+    }
+
+    [Fact]
     public async Task AdminCertificate_OnFederationCall_PermissionDeniedAndLogged()
     {
         using var admin = Channel("admin");

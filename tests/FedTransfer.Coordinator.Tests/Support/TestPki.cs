@@ -29,6 +29,7 @@ internal sealed class TestPki : IDisposable
         foreach (var site in sites.Length == 0 ? ["site-a", "site-b"] : sites)
             Add(site, CertificateIssuer.Issue(Ca, site, ParticipantRole.Site, now.AddHours(-1), now.AddDays(1)));
         Add("admin", CertificateIssuer.Issue(Ca, "admin", ParticipantRole.Admin, now.AddHours(-1), now.AddDays(1)));
+        Add("auditor", CertificateIssuer.Issue(Ca, "auditor", ParticipantRole.Auditor, now.AddHours(-1), now.AddDays(1)));
         Add("expired", CertificateIssuer.Issue(Ca, "expired", ParticipantRole.Site, now.AddDays(-10), now.AddDays(-1)));
         Add("notyet", CertificateIssuer.Issue(Ca, "notyet", ParticipantRole.Site, now.AddDays(1), now.AddDays(2)));
         Add("intruder", CertificateIssuer.Issue(_foreignCa, "intruder", ParticipantRole.Site, now.AddHours(-1), now.AddDays(1)));
