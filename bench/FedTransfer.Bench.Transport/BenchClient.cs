@@ -2,30 +2,35 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
-using FedTransfer.Rpc;
+using FedTransfer.Contracts;
+using FedTransfer.Site.Egress;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace FedTransfer.Bench.Transport;
 
 /// <summary>
-/// Our client for the benchmark. Same protocol as bench/transport/bench_client.py: one verified download and
+/// Our client for the benchmark: the site's channel (CoordinatorChannel). Same protocol as bench/transport/bench_client.py: one verified download and
 /// upload (SHA-256, untimed), one untimed warm-up run, then RUNS timed downloads and uploads (best run reported),
 /// then unary round trips.
 /// </summary>
 internal static class BenchClient
 {
     private const int ChunkSize = 1024 * 1024;
-    private const int UnaryWarmup = 300;
-    private const int UnaryCalls = 3000;
+    private const int UnaryWarmup = 500;
+    private const int UnaryCalls = 10_000;
 
     /// <param name="address">Server address, http://127.0.0.1:PORT.</param>
     /// <param name="size">Artifact size in bytes.</param>
     /// <param name="runs">Timed runs; the best one is reported.</param>
     /// <param name="parts">"all", or one of download / upload / unary (for profiling one path).</param>
-    public static async Task<int> RunAsync(Uri address, long size, int runs, string parts)
+    /// <param name="caFile">For https: the CA the server's certificate must chain to (the site's trust rule).</param>
+    public static async Task<int> RunAsync(Uri address, long size, int runs, string parts, string? caFile)
     {
         var all = parts == "all";
-        using var channel = GrpcChannel.Create(address, new GrpcChannelOptions { MaxReceiveMessageSize = 8 * ChunkSize });
+        var ca = caFile is null ? null : System.Security.Cryptography.X509Certificates.X509Certificate2.CreateFromPem(File.ReadAllText(caFile));
+        using var grpcChannel = CoordinatorChannel.Open(address, trustedCa: ca);
+        var channel = new Transport.TransportClient(grpcChannel);
         var artifact = BenchArtifact.Build(size, ChunkSize);
         var expected = BenchArtifact.Sha256Hex(artifact);
 
@@ -33,8 +38,7 @@ internal static class BenchClient
         {
             var fetched = await FetchAsync(channel, size, verify: true);
             Check(fetched.Sha256 == expected && fetched.Size == size, $"download verification failed: {fetched.Size} bytes, {fetched.Sha256}");
-            var pushed = await channel.ClientStreamingAsync(BenchService.Push, Chunks(artifact),
-                new CallOptions { Headers = new Dictionary<string, string> { ["x-verify"] = "1" } });
+            var pushed = await ClientStreaming.SendAsync(channel.Push(new Metadata { { "x-verify", "1" } }), Chunks(artifact));
             Check(pushed.Sha256 == expected && pushed.Size == size, $"upload verification failed: {pushed.Size} bytes, {pushed.Sha256}");
         }
 
@@ -53,7 +57,7 @@ internal static class BenchClient
             watch.Restart();
             if (all || parts == "upload")
             {
-                var summary = await channel.ClientStreamingAsync(BenchService.Push, Chunks(artifact));
+                var summary = await ClientStreaming.SendAsync(channel.Push(), Chunks(artifact));
                 upload = run < 0 ? 0 : Math.Max(upload, Rate(summary.Size, watch.Elapsed));
             }
         }
@@ -71,7 +75,7 @@ internal static class BenchClient
         {
             ping.Seq = i;
             var start = Stopwatch.GetTimestamp();
-            await channel.UnaryAsync(BenchService.Echo, ping);
+            await channel.EchoAsync(ping, deadline: DateTime.UtcNow.AddSeconds(30));
             if (i >= UnaryWarmup)
             {
                 latencies[i - UnaryWarmup] = Stopwatch.GetElapsedTime(start).TotalMicroseconds;
@@ -86,11 +90,12 @@ internal static class BenchClient
         return 0;
     }
 
-    private static async Task<(long Size, string Sha256)> FetchAsync(GrpcChannel channel, long size, bool verify)
+    private static async Task<(long Size, string Sha256)> FetchAsync(Transport.TransportClient channel, long size, bool verify)
     {
         using var hash = verify ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256) : null;
         long received = 0;
-        await foreach (var chunk in channel.ServerStreaming(BenchService.Fetch, new FetchRequest { Size = size, ChunkSize = ChunkSize }))
+        using var call = channel.Fetch(new FetchRequest { Size = size, ChunkSize = ChunkSize });
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync())
         {
             if (chunk.Offset != received)
             {

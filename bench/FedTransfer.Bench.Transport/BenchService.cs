@@ -1,26 +1,17 @@
 using System.Security.Cryptography;
-using FedTransfer.Rpc;
 using Google.Protobuf;
+using Grpc.Core;
 
 namespace FedTransfer.Bench.Transport;
 
-/// <summary>fedtransfer.bench.Transport on our server.</summary>
-internal sealed class BenchService
+/// <summary>fedtransfer.bench.Transport on our server (the generated service base).</summary>
+internal sealed class BenchService : Transport.TransportBase
 {
-    public const string Name = "fedtransfer.bench.Transport";
-
-    public static readonly Method<FetchRequest, Chunk> Fetch = new(MethodType.ServerStreaming, Name, "Fetch", FetchRequest.Parser, Chunk.Parser);
-    public static readonly Method<Chunk, PushSummary> Push = new(MethodType.ClientStreaming, Name, "Push", Chunk.Parser, PushSummary.Parser);
-    public static readonly Method<Ping, Ping> Echo = new(MethodType.Unary, Name, "Echo", Ping.Parser, Ping.Parser);
-
     private readonly Dictionary<(long, int), IReadOnlyList<ByteString>> _artifacts = [];
 
-    public void Map(GrpcServiceBuilder builder) => builder
-        .ServerStreaming(Fetch, FetchAsync)
-        .ClientStreaming(Push, PushAsync)
-        .Unary(Echo, (ping, _) => Task.FromResult(ping));
+    public override Task<Ping> Echo(Ping request, ServerCallContext context) => Task.FromResult(request);
 
-    private async Task FetchAsync(FetchRequest request, IServerStreamWriter<Chunk> writer, ServerCallContext context)
+    public override async Task Fetch(FetchRequest request, IServerStreamWriter<Chunk> writer, ServerCallContext context)
     {
         IReadOnlyList<ByteString> chunks;
         lock (_artifacts)
@@ -41,9 +32,10 @@ internal sealed class BenchService
         }
     }
 
-    private static async Task<PushSummary> PushAsync(IAsyncEnumerable<Chunk> chunks, ServerCallContext context)
+    public override async Task<PushSummary> Push(IAsyncStreamReader<Chunk> requestStream, ServerCallContext context)
     {
-        using var hash = context.RequestHeaders.TryGetValue("x-verify", out var verify) && verify == "1"
+        var chunks = requestStream.ReadAllAsync(context.CancellationToken);
+        using var hash = context.RequestHeaders.GetValue("x-verify") == "1"
             ? IncrementalHash.CreateHash(HashAlgorithmName.SHA256)
             : null;
         var summary = new PushSummary();

@@ -1,6 +1,6 @@
 """grpcio client for the transport benchmark; same protocol as BenchClient.cs.
 
-Usage: bench_client.py HOST:PORT SIZE_BYTES [RUNS] [all|download|upload|unary]
+Usage: bench_client.py HOST:PORT SIZE_BYTES [RUNS] [all|download|upload|unary] [CA]   (CA: TLS trusting only CA)
 One verified download and upload (untimed), one untimed warm-up, RUNS timed ones (best reported), then unary round trips.
 """
 import hashlib
@@ -11,7 +11,7 @@ import grpc
 
 from bench_common import CHUNK, build_artifact, path, pb, sha256_hex
 
-UNARY_WARMUP, UNARY_CALLS = 300, 3000
+UNARY_WARMUP, UNARY_CALLS = 500, 10000
 
 
 def fetch(call, size, verify):
@@ -41,7 +41,12 @@ def main():
     options = [("grpc.max_receive_message_length", 8 * CHUNK), ("grpc.max_send_message_length", 8 * CHUNK)]
     artifact = build_artifact(size, CHUNK)
     expected = sha256_hex(artifact)
-    with grpc.insecure_channel(target, options=options) as channel:
+    if len(sys.argv) > 5:
+        credentials = grpc.ssl_channel_credentials(root_certificates=open(sys.argv[5], "rb").read())
+        channel = grpc.secure_channel(target, credentials, options=options)
+    else:
+        channel = grpc.insecure_channel(target, options=options)
+    with channel:
         fetch_call = channel.unary_stream(path("Fetch"), pb.FetchRequest.SerializeToString, pb.Chunk.FromString)
         push_call = channel.stream_unary(path("Push"), pb.Chunk.SerializeToString, pb.PushSummary.FromString)
         echo_call = channel.unary_unary(path("Echo"), pb.Ping.SerializeToString, pb.Ping.FromString)

@@ -1,4 +1,4 @@
-"""grpcio server for the transport benchmark: prints "PORT n", serves until stdin closes."""
+"""grpcio server for the transport benchmark: prints "PORT n", serves until stdin closes. Args [CERT KEY]: TLS."""
 import hashlib
 import sys
 import threading
@@ -45,7 +45,11 @@ def main():
     options = [("grpc.max_receive_message_length", 8 * 1024 * 1024), ("grpc.max_send_message_length", 8 * 1024 * 1024)]
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=4), options=options)
     server.add_generic_rpc_handlers((grpc.method_handlers_generic_handler(SERVICE, handlers),))
-    port = server.add_insecure_port("127.0.0.1:0")
+    if len(sys.argv) > 2:  # CERT KEY: TLS, as our server
+        credentials = grpc.ssl_server_credentials([(open(sys.argv[2], "rb").read(), open(sys.argv[1], "rb").read())])
+        port = server.add_secure_port("127.0.0.1:0", credentials)
+    else:
+        port = server.add_insecure_port("127.0.0.1:0")
     server.start()
     print(f"PORT {port}", flush=True)
     threading.Thread(target=lambda: (sys.stdin.read(), server.stop(0)), daemon=True).start()

@@ -27,6 +27,7 @@ internal static class FedTransferCommand
         StatusCommand.Create(),
         ExportCommand.Create(),
         ProvisionCommand.Create(),
+        RevokeCommand.Create(),
         DemoCommand.Create(),
         BenchTrainingCommand.Create(),
         BenchRoundsCommand.Create(),

@@ -1,4 +1,4 @@
-using FedTransfer.Rpc;
+using FedTransfer.Contracts;
 
 namespace FedTransfer.Coordinator;
 
@@ -16,18 +16,14 @@ public sealed class CoordinatorOptions
 
     /// <summary>
     /// Where the gRPC server listens (http:// = plaintext h2c, https:// = TLS, optionally with required client certificates).
-    /// HTTP/2 windows are smaller than the gRPC layer's bulk-transfer defaults: with many sites uploading at once, each
-    /// window is memory the server may have to hold per site (1 MiB per stream, 2 MiB per connection by default). Likewise
-    /// each download may buffer at most 1 MiB of response (one chunk) ahead of the network, not the gRPC layer's 4 MiB.
+    /// HTTP/2 windows are small on purpose: with many sites uploading at once, each window is memory the server may have to
+    /// hold per site (1 MiB per stream, 2 MiB per connection); likewise each download buffers at most one 1 MiB chunk
+    /// ahead of the network.
     /// </summary>
-    public GrpcListenerOptions Listener { get; set; } = new()
-    {
-        Url = "http://127.0.0.1:7070", InitialStreamWindowSize = 1024 * 1024, InitialConnectionWindowSize = 2 * 1024 * 1024,
-        MaxResponseBufferSize = 1024 * 1024,
-    };
+    public ListenerOptions Listener { get; set; } = new();
 
     /// <summary>Largest incoming gRPC message, in bytes. Chunks are at most 3 MiB, so the 4 MiB default always suffices.</summary>
-    public int MaxReceiveMessageSizeBytes { get; set; } = 4 * 1024 * 1024;
+    public int MaxReceiveMessageSizeBytes { get; set; } = WireLimits.MaxMessageBytes;
 
     /// <summary>Artifact chunk size when a FetchArtifact request leaves it 0, in bytes (4096 .. 3145728).</summary>
     public int DefaultChunkSizeBytes { get; set; } = 1024 * 1024;
@@ -64,7 +60,7 @@ public sealed class CoordinatorOptions
 
     /// <summary>
     /// How many artifact downloads (FetchArtifact) stream at the same time; further ones wait without holding any data.
-    /// Each download in flight may hold up to <see cref="GrpcListenerOptions.MaxResponseBufferSize"/> of unsent chunks.
+    /// Each download in flight may hold up to <see cref="ListenerOptions.MaxResponseBufferSize"/> of unsent chunks.
     /// </summary>
     public int MaxConcurrentDownloads { get; set; } = 8;
 
@@ -83,6 +79,12 @@ public sealed class CoordinatorOptions
 
     /// <summary>When true, PullTask answers <c>stop</c> once at least one run exists and none is running (demos end their sites this way).</summary>
     public bool StopSitesWhenIdle { get; set; }
+
+    /// <summary>
+    /// Serve gRPC server reflection (grpc.reflection.v1 and v1alpha), for tools such as grpcurl. Off by default: the
+    /// contract is in protos/; when on, reflection calls need an admin certificate like the Admin service.
+    /// </summary>
+    public bool EnableReflection { get; set; }
 
     /// <summary>Full path of the SQLite file.</summary>
     public string DatabasePath => Path.Combine(DataDirectory, "coordinator.db");

@@ -2,23 +2,38 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
+using AdminGrpc = FedTransfer.Contracts.V1.Admin;
 
 namespace FedTransfer.Cli.Admin;
 
 /// <summary>
 /// The central team's side of the Admin service: uploads and downloads artifacts in chunks,
-/// creates federations, starts and watches runs. One instance per coordinator connection.
+/// creates federations, starts and watches runs. One instance per coordinator connection. Every call has a deadline:
+/// <see cref="CallTimeout"/> for the small ones, <see cref="TransferTimeout"/> for artifact transfers and
+/// <see cref="WatchTimeout"/> for a live view.
 /// </summary>
 internal sealed class AdminClient : IDisposable
 {
-    /// <summary>Bytes per upload chunk: well under the 4 MiB default message limit.</summary>
-    public const int ChunkBytes = 1 << 20;
+    /// <summary>Bytes per upload chunk: well under the message limit.</summary>
+    public const int ChunkBytes = WireLimits.DefaultChunkBytes;
+
+    public static readonly TimeSpan CallTimeout = TimeSpan.FromSeconds(60);
+    public static readonly TimeSpan TransferTimeout = TimeSpan.FromHours(6);
+    public static readonly TimeSpan WatchTimeout = TimeSpan.FromHours(24);
 
     private readonly GrpcChannel _channel;
+    private readonly AdminGrpc.AdminClient _client;
 
-    public AdminClient(GrpcChannel channel) => _channel = channel;
+    public AdminClient(GrpcChannel channel)
+    {
+        _channel = channel;
+        _client = new AdminGrpc.AdminClient(channel);
+    }
+
+    private static CallOptions Within(TimeSpan timeout, CancellationToken ct) => new(deadline: DateTime.UtcNow + timeout, cancellationToken: ct);
 
     public static AdminClient Connect(CoordinatorConnection connection) => new(connection.OpenChannel());
 
@@ -33,8 +48,7 @@ internal sealed class AdminClient : IDisposable
             digest = Convert.ToHexStringLower(await SHA256.HashDataAsync(hashStream, ct));
 
         var header = new UploadHeader { TotalBytes = info.Length, Sha256 = digest, MediaType = mediaType, Name = info.Name };
-        return await _channel.ClientStreamingAsync(AdminService.UploadArtifact, UploadParts(path, header, ct),
-            new CallOptions { CancellationToken = ct, Idempotent = true });
+        return await ClientStreaming.SendAsync(_client.UploadArtifact(Within(TransferTimeout, ct)), UploadParts(path, header, ct), ct);
     }
 
     private static async IAsyncEnumerable<UploadArtifactRequest> UploadParts(
@@ -59,8 +73,8 @@ internal sealed class AdminClient : IDisposable
         await using (var file = new FileStream(partial, FileMode.Append, FileAccess.Write))
         {
             var request = new FetchArtifactRequest { Digest = digest, Offset = offset };
-            await foreach (var chunk in _channel.ServerStreaming(AdminService.DownloadArtifact, request,
-                               new CallOptions { CancellationToken = ct }).WithCancellation(ct))
+            using var call = _client.DownloadArtifact(request, Within(TransferTimeout, ct));
+            await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
             {
                 if (chunk.Offset != file.Length)
                     throw new InvalidDataException($"Download of {digest} out of order: chunk at {chunk.Offset}, expected {file.Length}.");
@@ -79,22 +93,25 @@ internal sealed class AdminClient : IDisposable
     }
 
     public Task<FederationInfo> CreateFederationAsync(CreateFederationRequest request, CancellationToken ct) =>
-        _channel.UnaryAsync(AdminService.CreateFederation, request, new CallOptions { CancellationToken = ct });
+        // Creating a federation reads the whole backbone once (finite check): allow it the time of a transfer.
+        _client.CreateFederationAsync(request, Within(TransferTimeout, ct)).ResponseAsync;
 
     public Task<RunInfo> StartRunAsync(StartRunRequest request, CancellationToken ct) =>
-        _channel.UnaryAsync(AdminService.StartRun, request, new CallOptions { CancellationToken = ct });
+        _client.StartRunAsync(request, Within(CallTimeout, ct)).ResponseAsync;
 
     public Task<StatusResponse> GetStatusAsync(string runId, CancellationToken ct) =>
-        _channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest { RunId = runId },
-            new CallOptions { CancellationToken = ct, Idempotent = true, Timeout = TimeSpan.FromSeconds(30) });
+        _client.GetStatusAsync(new GetStatusRequest { RunId = runId }, Within(CallTimeout, ct)).ResponseAsync;
 
     public Task<ArtifactRef> ExportAsync(ExportModelRequest request, CancellationToken ct) =>
-        _channel.UnaryAsync(AdminService.ExportModel, request, new CallOptions { CancellationToken = ct });
+        // A merged export reads the backbone and writes a model file: as long as a transfer.
+        _client.ExportModelAsync(request, Within(TransferTimeout, ct)).ResponseAsync;
 
     /// <summary>A run's events, replayed from <paramref name="afterSequence"/> and then live, until the run ends.</summary>
-    public IAsyncEnumerable<RunEvent> WatchAsync(string runId, long afterSequence, CancellationToken ct) =>
-        _channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = runId, AfterSequence = afterSequence },
-            new CallOptions { CancellationToken = ct });
+    public async IAsyncEnumerable<RunEvent> WatchAsync(string runId, long afterSequence, [EnumeratorCancellation] CancellationToken ct)
+    {
+        using var call = _client.WatchRun(new WatchRunRequest { RunId = runId, AfterSequence = afterSequence }, Within(WatchTimeout, ct));
+        await foreach (var e in call.ResponseStream.ReadAllAsync(ct)) yield return e;
+    }
 
     public void Dispose() => _channel.Dispose();
 }

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Federation.Identity;
-using FedTransfer.Rpc;
+using FedTransfer.Site.Egress;
+using Grpc.Net.Client;
 
 namespace FedTransfer.Cli.Admin;
 
@@ -14,8 +15,8 @@ internal sealed record CoordinatorConnection(Uri Address, string? CertificatePat
 {
     public static readonly Option<string> CoordinatorOption = new("--coordinator")
     {
-        Description = "Coordinator address, e.g. http://127.0.0.1:7400 (loopback dev) or https://coord.example:7443.",
-        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDTRANSFER_COORDINATOR") ?? "http://127.0.0.1:7400",
+        Description = "Coordinator address, e.g. http://127.0.0.1:7070 (loopback dev, the coordinator's default) or https://coord.example:7443.",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("FEDTRANSFER_COORDINATOR") ?? "http://127.0.0.1:7070",
     };
     public static readonly Option<string?> KitOption = new("--kit") { Description = "Admin startup kit folder (admins/NAME from `fedtransfer provision`): cert.pem, key.pem, ca.pem." };
     public static readonly Option<string?> CertOption = new("--cert") { Description = "Admin client certificate (PEM) for mTLS." };
@@ -65,11 +66,8 @@ internal sealed record CoordinatorConnection(Uri Address, string? CertificatePat
 
     public GrpcChannel OpenChannel()
     {
-        var options = new GrpcChannelOptions();
-        if (CertificatePath is not null)
-            options.ClientCertificate = PemFiles.ReadCertificateWithKey(CertificatePath, KeyPath!);
-        if (CaPath is not null)
-            options.TrustedCa = PemFiles.ReadCertificate(CaPath);
-        return GrpcChannel.Create(Address, options);
+        var certificate = CertificatePath is null ? null : PemFiles.ReadCertificateWithKey(CertificatePath, KeyPath!);
+        var ca = CaPath is null ? null : PemFiles.ReadCertificate(CaPath);
+        return CoordinatorChannel.Open(Address, certificate, ca);
     }
 }

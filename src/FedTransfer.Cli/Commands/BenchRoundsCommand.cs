@@ -5,9 +5,11 @@ using System.Net;
 using System.Net.Sockets;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
 using FedTransfer.Weights;
 using FedTransfer.Weights.Serialization;
+using FedTransfer.Site.Egress;
+using Grpc.Core;
+using AdminGrpc = FedTransfer.Contracts.V1.Admin;
 
 namespace FedTransfer.Cli.Commands;
 
@@ -41,27 +43,30 @@ internal static class BenchRoundsCommand
         using var coordinator = StartCoordinator(data, port);
         try
         {
-            using var channel = GrpcChannel.Create(new Uri($"http://127.0.0.1:{port}"));
-            await WaitUntilUpAsync(channel, coordinator, ct);
+            var address = new Uri($"http://127.0.0.1:{port}");
+            using var channel = CoordinatorChannel.Open(address);
+            var admin = new AdminGrpc.AdminClient(channel);
+            await WaitUntilUpAsync(admin, coordinator, ct);
             var adapter = Adapter(parameters, seed: 1);
             var adapterBytes = SafeTensors.Serialize(adapter);
-            var federation = await CreateFederationAsync(channel, adapterBytes, ct);
+            var federation = await CreateFederationAsync(admin, adapterBytes, ct);
             var timeline = new RoundTimeline();
             var simulated = new List<SimulatedSite>();
             for (var i = 0; i < siteCount; i++)
-                simulated.Add(await SimulatedSite.JoinAsync(channel, $"sim-{i:000}", 100 + 7 * i, SafeTensors.Serialize(Adapter(parameters, seed: 1000 + i, scale: 0.01f)), fetch, timeline, ct));
+                simulated.Add(await SimulatedSite.JoinAsync(address, $"sim-{i:000}", 100 + 7 * i, SafeTensors.Serialize(Adapter(parameters, seed: 1000 + i, scale: 0.01f)), fetch, timeline, ct));
             await Task.Delay(500, ct); // let the coordinator settle before taking its baseline
             var baselineKb = ProcessStats.StatusKb(coordinator.Id, "VmRSS");
 
             var clock = Stopwatch.StartNew();
-            var run = await channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
+            var run = await admin.StartRunAsync(new StartRunRequest
             {
                 FederationId = federation.FederationId, Rounds = rounds, MinSites = siteCount, Fraction = 1, RoundTimeoutSeconds = 600,
                 HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 32, LearningRate = 0.01, Seed = 1 },
-            }, new CallOptions { CancellationToken = ct });
+            }, Within(TimeSpan.FromSeconds(60), ct));
             var workers = simulated.Select(s => Task.Run(() => s.WorkAsync(ct), ct)).ToArray();
             RunEvent? last = null;
-            await foreach (var e in channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = run.RunId }, new CallOptions { CancellationToken = ct }))
+            using var watch = admin.WatchRun(new WatchRunRequest { RunId = run.RunId }, Within(TimeSpan.FromHours(2), ct));
+            await foreach (var e in watch.ResponseStream.ReadAllAsync(ct))
             {
                 if (e.EventCase == RunEvent.EventOneofCase.RoundStarted)
                     timeline.Started(e.RoundStarted.Round, ProcessStats.CpuMs(coordinator.Id));
@@ -116,20 +121,22 @@ internal static class BenchRoundsCommand
         return tensors;
     }
 
-    private static async Task<FederationInfo> CreateFederationAsync(GrpcChannel channel, byte[] adapter, CancellationToken ct)
+    private static CallOptions Within(TimeSpan timeout, CancellationToken ct) => new(deadline: DateTime.UtcNow + timeout, cancellationToken: ct);
+
+    private static async Task<FederationInfo> CreateFederationAsync(AdminGrpc.AdminClient channel, byte[] adapter, CancellationToken ct)
     {
         var backbone = SafeTensors.Serialize([TensorRecord.FromSingles("patch_embed.weight", new float[4096], DType.Float32, 64, 64)]);
         var backboneRef = await UploadAsync(channel, backbone, ct);
         var adapterRef = await UploadAsync(channel, adapter, ct);
-        return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        return await channel.CreateFederationAsync(new CreateFederationRequest
         {
             Name = "bench", BackboneDigest = backboneRef.Digest, InitialAdapterDigest = adapterRef.Digest, AdapterSpec = "lora:r=16", TaskSpec = "classify:classes=5",
-        }, new CallOptions { CancellationToken = ct });
+        }, Within(TimeSpan.FromMinutes(5), ct));
     }
 
-    internal static Task<ArtifactRef> UploadAsync(GrpcChannel channel, byte[] bytes, CancellationToken ct)
+    internal static Task<ArtifactRef> UploadAsync(AdminGrpc.AdminClient channel, byte[] bytes, CancellationToken ct)
     {
-        return channel.ClientStreamingAsync(AdminService.UploadArtifact, Parts(), new CallOptions { CancellationToken = ct });
+        return ClientStreaming.SendAsync(channel.UploadArtifact(Within(TimeSpan.FromMinutes(10), ct)), Parts(), ct);
 
         async IAsyncEnumerable<UploadArtifactRequest> Parts()
         {
@@ -159,13 +166,13 @@ internal static class BenchRoundsCommand
         return Process.Start(info) ?? throw new InvalidOperationException("could not start the coordinator process");
     }
 
-    private static async Task WaitUntilUpAsync(GrpcChannel channel, Process coordinator, CancellationToken ct)
+    private static async Task WaitUntilUpAsync(AdminGrpc.AdminClient channel, Process coordinator, CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             try
             {
-                await channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(), new CallOptions { Timeout = TimeSpan.FromSeconds(2), CancellationToken = ct });
+                await channel.GetStatusAsync(new GetStatusRequest(), Within(TimeSpan.FromSeconds(2), ct));
                 return;
             }
             catch (RpcException) when (attempt < 100 && !coordinator.HasExited)

@@ -25,10 +25,19 @@ internal static class BenchRoundsReport
         var peakMb = peakKb / 1024.0;
         Line($"coordinator RSS: baseline {baselineMb:F0} MB, peak {peakMb:F0} MB, peak - baseline {peakMb - baselineMb:F0} MB = ",
              $"{(peakMb - baselineMb) / adapterMb:F1} x the adapter (target < 4 x {adapterMb:F1} MB, i.e. peak < {baselineMb + 4 * adapterMb:F0} MB)");
+        var messages = setup.Sites * (setup.Fetch ? 2 : 1);
+        var floorMs = RoundFloor.MeasureMs(setup.AdapterBytes, messages);
+        Line($"round floor: SHA-256 + copy of {messages} x {adapterMb:F1} MB on {Environment.ProcessorCount} cores takes {floorMs:F0} ms ",
+             $"(target: round_overhead_ms <= 2 x round_floor_ms = {2 * floorMs:F0})");
         Console.WriteLine($"load average after: {string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3))}");
         Line($"coordinator_cpu_ms_per_round={median.CoordinatorCpuMs:F0}");
+        // Per MiB of updates received only when nothing else is moved (with fetching, the CPU also serves downloads).
+        if (!setup.Fetch) Line($"coordinator_cpu_ms_per_mb={median.CoordinatorCpuMs / (setup.Sites * adapterMb):F2}");
         Line($"aggregation_tail_ms={median.TailMs:F0}");
+        Line($"round_floor_ms={floorMs:F0}");
         Line($"round_overhead_ms={median.WallMs:F0}");
+        Line($"coordinator_baseline_mb={baselineMb:F0}");
+        Line($"coordinator_peak_target_mb={baselineMb + 4 * adapterMb:F0}");
         Line($"coordinator_peak_mb={peakMb:F0}");
     }
 

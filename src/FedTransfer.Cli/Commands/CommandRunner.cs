@@ -53,7 +53,7 @@ internal static class CommandRunner
 
     private static string Describe(Exception e) => e switch
     {
-        FedTransfer.Rpc.RpcException rpc => $"the coordinator answered {rpc.Status}: {rpc.Detail}",
+        Grpc.Core.RpcException rpc => $"the coordinator answered {rpc.StatusCode}: {rpc.Status.Detail}",
         FileNotFoundException or DirectoryNotFoundException or FormatException or ArgumentException or InvalidOperationException or IOException or TimeoutException
             or UnauthorizedAccessException => e.Message,
         _ when e.GetType().Namespace?.StartsWith("FedTransfer", StringComparison.Ordinal) == true => e.Message,

@@ -1,8 +1,11 @@
 using System.Security.Cryptography;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using FedTransfer.Site.Egress;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
+using FederationGrpc = FedTransfer.Contracts.V1.Federation;
 
 namespace FedTransfer.Cli.Commands;
 
@@ -10,6 +13,7 @@ namespace FedTransfer.Cli.Commands;
 internal sealed class SimulatedSite : IDisposable
 {
     private readonly GrpcChannel _channel;
+    private readonly FederationGrpc.FederationClient _client;
     private readonly string _session;
     private readonly long _examples;
     private readonly byte[] _delta;
@@ -21,6 +25,7 @@ internal sealed class SimulatedSite : IDisposable
     {
         _timeline = timeline;
         _channel = channel;
+        _client = new FederationGrpc.FederationClient(channel);
         _session = session;
         _examples = examples;
         _delta = delta;
@@ -28,24 +33,26 @@ internal sealed class SimulatedSite : IDisposable
         _fetch = fetch;
     }
 
-    public static async Task<SimulatedSite> JoinAsync(GrpcChannel coordinator, string name, long examples, byte[] delta, bool fetch, RoundTimeline timeline, CancellationToken ct)
+    /// <summary>Each simulated site has a channel (a connection) of its own, as real sites do.</summary>
+    public static async Task<SimulatedSite> JoinAsync(Uri coordinator, string name, long examples, byte[] delta, bool fetch, RoundTimeline timeline, CancellationToken ct)
     {
-        var channel = GrpcChannel.Create(coordinator.Address);
-        var joined = await channel.UnaryAsync(FederationService.Join, new JoinRequest
+        var channel = CoordinatorChannel.Open(coordinator);
+        var joined = await new FederationGrpc.FederationClient(channel).JoinAsync(new JoinRequest
         {
             DisplayName = name, SoftwareVersion = "bench", Device = new DeviceInfo { Device = "cpu" },
             ExampleCounts = new ExampleCounts { Train = examples, Validation = 10 },
-        }, new CallOptions { CancellationToken = ct });
+        }, Within(TimeSpan.FromSeconds(30), ct));
         return new SimulatedSite(channel, joined.SessionId, examples, delta, fetch, timeline);
     }
+
+    private static CallOptions Within(TimeSpan timeout, CancellationToken ct) => new(deadline: DateTime.UtcNow + timeout, cancellationToken: ct);
 
     /// <summary>Serves tasks until the coordinator says stop.</summary>
     public async Task WorkAsync(CancellationToken ct)
     {
         while (true)
         {
-            var answer = await _channel.UnaryAsync(FederationService.PullTask, new PullTaskRequest { SessionId = _session, MaxWaitMs = 1000 },
-                new CallOptions { Timeout = TimeSpan.FromSeconds(30), CancellationToken = ct });
+            var answer = await _client.PullTaskAsync(new PullTaskRequest { SessionId = _session, MaxWaitMs = 1000 }, Within(TimeSpan.FromSeconds(30), ct));
             switch (answer.InstructionCase)
             {
                 case PullTaskResponse.InstructionOneofCase.Stop:
@@ -58,7 +65,7 @@ internal sealed class SimulatedSite : IDisposable
                         await FetchAsync(task.GlobalAdapter.Digest, ct);
                         _timeline.Fetched(task.Round);
                     }
-                    await _channel.ClientStreamingAsync(FederationService.PushResult, Result(task), new CallOptions { CancellationToken = ct });
+                    await ClientStreaming.SendAsync(_client.PushResult(Within(TimeSpan.FromMinutes(10), ct)), Result(task), ct);
                     _timeline.Receipted(task.Round);
                     break;
                 case PullTaskResponse.InstructionOneofCase.Wait when answer.Wait.RetryAfterMs > 0:
@@ -71,8 +78,8 @@ internal sealed class SimulatedSite : IDisposable
     private async Task FetchAsync(string digest, CancellationToken ct)
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
-        await foreach (var chunk in _channel.ServerStreaming(FederationService.FetchArtifact,
-            new FetchArtifactRequest { Digest = digest, SessionId = _session }, new CallOptions { CancellationToken = ct }))
+        using var call = _client.FetchArtifact(new FetchArtifactRequest { Digest = digest, SessionId = _session }, Within(TimeSpan.FromMinutes(10), ct));
+        await foreach (var chunk in call.ResponseStream.ReadAllAsync(ct))
             hash.AppendData(chunk.Data.Span);
         if (Convert.ToHexStringLower(hash.GetHashAndReset()) != digest) throw new InvalidDataException($"artifact {digest} arrived corrupted");
     }

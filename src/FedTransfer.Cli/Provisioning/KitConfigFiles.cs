@@ -30,6 +30,8 @@ internal static class KitConfigFiles
                     ["CertificateKeyPath"] = KitLayout.KeyFile,
                     ["RequireClientCertificate"] = true,
                     ["ClientCaPath"] = KitLayout.CaFile,
+                    // Absent until `fedtransfer revoke` writes it; honoured from then on.
+                    ["RevocationListPath"] = KitLayout.RevocationListFile,
                 },
             },
         });

@@ -6,7 +6,11 @@ namespace FedTransfer.Cli.Provisioning;
 /// <summary>What to provision: names are checked with <see cref="ParticipantName"/>.</summary>
 internal sealed record ProvisionRequest(
     string OutDirectory, IReadOnlyList<string> CoordinatorHosts, IReadOnlyList<string> Sites, IReadOnlyList<string> Admins,
-    int Days = 365, int Port = 7443, bool Force = false, string? Listen = null);
+    int Days = 365, int Port = 7443, bool Force = false, string? Listen = null, IReadOnlyList<string>? Auditors = null)
+{
+    /// <summary>Auditors (read-only Admin calls); none unless asked for.</summary>
+    public IReadOnlyList<string> AuditorNames => Auditors ?? [];
+}
 
 /// <summary>
 /// Creates a federation's certificate authority and one startup kit per participant (coordinator, each site, each admin):
@@ -46,6 +50,11 @@ internal static class KitProvisioner
             using var certificate = CertificateIssuer.Issue(ca, admin, ParticipantRole.Admin, notBefore, notAfter);
             WriteKit(layout.Admin(admin), certificate, ca, null, null);
         }
+        foreach (var auditor in request.AuditorNames)
+        {
+            using var certificate = CertificateIssuer.Issue(ca, auditor, ParticipantRole.Auditor, notBefore, notAfter);
+            WriteKit(layout.Auditor(auditor), certificate, ca, null, null);
+        }
         return layout;
     }
 
@@ -56,8 +65,9 @@ internal static class KitProvisioner
         if (request.Sites.Count == 0) throw new ArgumentException("--sites needs at least one site name, e.g. --sites clinic-a,clinic-b");
         foreach (var site in request.Sites) ParticipantName.Require(site, "site");
         foreach (var admin in request.Admins) ParticipantName.Require(admin, "admin");
+        foreach (var auditor in request.AuditorNames) ParticipantName.Require(auditor, "auditor");
         var duplicate = request.Sites.GroupBy(s => s, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1)
-            ?? request.Admins.GroupBy(a => a, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+            ?? request.Admins.Concat(request.AuditorNames).GroupBy(a => a, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null) throw new ArgumentException($"'{duplicate.Key}' is listed twice; each site and admin needs its own name");
         if (request.Days is < 1 or > 3650) throw new ArgumentException($"--days must be between 1 and 3650, got {request.Days}");
         if (request.Port is < 1 or > 65535) throw new ArgumentException($"--port must be between 1 and 65535, got {request.Port}");

@@ -16,6 +16,7 @@ internal static class ConfigFileSources
     public static readonly string[] PathKeys =
     [
         "Coordinator:Listener:CertificatePath", "Coordinator:Listener:CertificateKeyPath", "Coordinator:Listener:ClientCaPath",
+        "Coordinator:Listener:RevocationListPath",
     ];
 
     /// <exception cref="FileNotFoundException">The file does not exist; the message names it.</exception>

@@ -1,11 +1,11 @@
-using FedTransfer.Contracts;
 using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Receipts;
 using FedTransfer.Coordinator.Runs;
 using FedTransfer.Coordinator.Security;
 using FedTransfer.Coordinator.Sites;
-using FedTransfer.Rpc;
+using Grpc.HealthCheck;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.Configuration;
@@ -31,11 +31,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<IValidateOptions<CoordinatorOptions>, CertificateLifetimeValidator>();
         services.TryAddSingleton(TimeProvider.System);
 
-        services.AddGrpcLayer();
-        services.AddOptions<GrpcServerOptions>().Configure<IOptions<CoordinatorOptions>>((grpc, o) => grpc.MaxReceiveMessageSize = o.Value.MaxReceiveMessageSizeBytes);
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CoordinatorOptions>, ILoggerFactory>((kestrel, o, logs) =>
-            kestrel.ListenGrpc(CoordinatorListener.ForKestrel(o.Value.Listener, logs.CreateLogger<CallerAuthorization>())));
-        services.AddSingleton<CallerAuthorization>();
+        services.AddCoordinatorWire();
 
         services.AddSingleton(sp => new CoordinatorDatabase(sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value.DatabasePath));
         services.AddSingleton(sp =>
@@ -63,18 +59,25 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<ReceiptNotary>();
         services.AddSingleton(sp => new DownloadSlots(sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value.MaxConcurrentDownloads));
         services.AddSingleton<ResultIntake>();
+        services.AddSingleton<SiteObjectAccess>();
         services.AddSingleton<FederationEndpoint>();
         services.AddSingleton<AdminEndpoint>();
         return services;
     }
 
-    /// <summary>Maps the Federation and Admin gRPC services.</summary>
-    public static IEndpointRouteBuilder MapCoordinatorServices(this IEndpointRouteBuilder endpoints)
+    /// <summary>
+    /// Maps the Federation and Admin services, the grpc.health.v1 health service, reflection when
+    /// <see cref="CoordinatorOptions.EnableReflection"/> is on, and gRPC-Web (HTTP/1.1) for every one of them.
+    /// </summary>
+    public static WebApplication MapCoordinatorServices(this WebApplication app)
     {
-        var federation = endpoints.ServiceProvider.GetRequiredService<FederationEndpoint>();
-        var admin = endpoints.ServiceProvider.GetRequiredService<AdminEndpoint>();
-        endpoints.MapGrpcService(FederationService.ServiceName, federation.Map);
-        endpoints.MapGrpcService(AdminService.ServiceName, admin.Map);
-        return endpoints;
+        // Built now, not at the first call: an unreadable client CA or revocation list stops the start with its one line.
+        app.Services.GetRequiredService<CallerAuthorization>();
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.MapGrpcService<FederationEndpoint>();
+        app.MapGrpcService<AdminEndpoint>();
+        app.MapGrpcHealthChecksService();
+        if (app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.EnableReflection) app.MapGrpcReflectionService();
+        return app;
     }
 }

@@ -18,6 +18,20 @@ internal sealed class TaskStore(CoordinatorDatabase db)
     public IReadOnlyList<UpdateRow> UpdatesForRound(string runId, int round, string kind) => db.Read(c => c.Query(
         $"SELECT {UpdateColumns} FROM updates WHERE run_id = $id AND round = $r AND kind = $k ORDER BY received_ms, task_id", MapUpdate, null, ("$id", runId), ("$r", round), ("$k", kind)));
 
+    /// <summary>
+    /// Whether a task given to <paramref name="siteId"/> names the artifact: its federation's backbone, or the global
+    /// adapter its round started from (what a train or evaluate task carries).
+    /// </summary>
+    public bool NamesArtifact(string siteId, string digest) => db.Read(c => c.Query(
+        """
+        SELECT 1 FROM tasks t
+        JOIN runs r ON r.run_id = t.run_id
+        JOIN federations f ON f.federation_id = r.federation_id
+        LEFT JOIN rounds d ON d.run_id = t.run_id AND d.round = t.round AND d.kind = t.kind
+        WHERE t.site_id = $s AND (f.backbone_digest = $d OR d.global_in_digest = $d)
+        LIMIT 1
+        """, _ => true, null, ("$s", siteId), ("$d", digest)).Count > 0);
+
     /// <summary>Records a result unless the task already has one; returns the row that stands (the first).</summary>
     public UpdateRow InsertUpdate(UpdateRow u) => db.Write((c, t) =>
     {

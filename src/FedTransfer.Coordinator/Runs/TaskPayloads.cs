@@ -55,6 +55,7 @@ internal static class TaskPayloads
             TaskSpec = run.Federation.TaskSpec,
             BatchSize = run.Settings.Train.BatchSize,
             DeadlineUnixMs = deadline.ToUnixTimeMilliseconds(),
+            Trainable = run.TrainableProto,
         },
     };
 }

@@ -1,22 +1,29 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using FedTransfer.Federation.Identity;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
 namespace FedTransfer.Coordinator.Security;
 
 /// <summary>
-/// Who may call what. With client certificates required (TLS listener with RequireClientCertificate and a client CA),
-/// every call must carry a certificate issued by that CA and valid now; Federation calls need OU=site (the site's
-/// identity is the certificate's CN), Admin calls need OU=admin. Each refusal is logged with the caller's address and
-/// answered UNAUTHENTICATED (no or bad certificate) or PERMISSION_DENIED (wrong role); other callers are unaffected.
+/// The one place that decides who may call what, run by <see cref="CallerAuthorizationInterceptor"/> before every handler.
+/// With client certificates required, every call must carry a certificate that chains to exactly the federation's CA
+/// (custom root trust, never the machine's roots) and is valid now; its OU is the caller's role and must be one the
+/// method allows (<see cref="MethodRoles"/>), its CN the caller's name, and it must not be on the federation's revocation
+/// list (<see cref="RevocationListFile"/>). Admin calls also need the admin token when one is
+/// configured. Each refusal is logged with the method, the caller and its address, and answered UNAUTHENTICATED (no or
+/// bad certificate or token) or PERMISSION_DENIED (wrong role, someone else's object) with one line saying why.
 /// </summary>
 internal sealed class CallerAuthorization
 {
     private readonly X509Certificate2? _authority;
+    private readonly RevocationListFile? _revoked;
     private readonly TimeProvider _clock;
     private readonly ILogger<CallerAuthorization> _log;
+    private readonly byte[]? _adminBearer;
 
     public CallerAuthorization(IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<CallerAuthorization> log)
     {
@@ -28,55 +35,63 @@ internal sealed class CallerAuthorization
         {
             _authority = listener.ClientCa ?? LoadAuthority(listener.ClientCaPath!);
             SecurityLog.CertificatesRequired(log, _authority.Subject);
+            _revoked = new RevocationListFile(listener.RevocationListPath, _authority, clock, log);
         }
+        if (options.Value.AdminToken.Length > 0) _adminBearer = Encoding.UTF8.GetBytes("Bearer " + options.Value.AdminToken);
     }
 
-    /// <summary>True when every call must present a client certificate.</summary>
+    /// <summary>True when every call (but health probes) must present a client certificate.</summary>
     public bool CertificatesRequired { get; }
 
-    /// <summary>
-    /// The calling site's identity (its certificate's CN), or null when it sent no certificate and none is required
-    /// (plaintext development: the caller then decides whether a display name may stand in).
-    /// </summary>
-    /// <exception cref="RpcException">UNAUTHENTICATED without a valid certificate; PERMISSION_DENIED for a non-site certificate.</exception>
-    public string? SiteOf(ServerCallContext context)
+    /// <summary>Decides a call before its handler runs; on success the certified caller is attached to the context.</summary>
+    /// <exception cref="RpcException">UNAUTHENTICATED or PERMISSION_DENIED, logged, with the reason.</exception>
+    public void Authorize(ServerCallContext context)
     {
-        var certificate = Present(context, "a site", "configure the site's kit: ClientCertificateFile, ClientKeyFile and TrustedCaFile");
-        if (certificate is null) return null;
-        Authorize(context, certificate, ParticipantRole.Site);
-        return ParticipantCertificate.NameOf(certificate)!;
+        var method = context.Method;
+        if (MethodRoles.IsPublic(method)) return;
+        var allowed = MethodRoles.AllowedFor(method);
+        if (allowed.Count == 0) throw Refuse(context, StatusCode.PermissionDenied, $"{method} is not a method this coordinator serves to anyone");
+        var certificate = context.GetHttpContext().Connection.ClientCertificate;
+        if (certificate is null)
+        {
+            if (CertificatesRequired)
+                throw Refuse(context, StatusCode.Unauthenticated,
+                    $"no client certificate was presented: this coordinator requires a TLS client certificate issued by the federation's CA ({Fix(allowed)})");
+        }
+        else if (_authority is not null)
+        {
+            if (ParticipantCertificate.CheckChain(certificate, _authority, _clock.GetUtcNow()) is { } invalid)
+                throw Refuse(context, StatusCode.Unauthenticated, $"{invalid}; use a certificate issued by the federation's CA and valid now ({Fix(allowed)})");
+            if (_revoked?.Current.IsRevoked(certificate) == true)
+                throw Refuse(context, StatusCode.Unauthenticated,
+                    $"certificate '{certificate.Subject}' (serial {certificate.SerialNumber}) is revoked by the federation's revocation list; ask the central team for a new one");
+            var role = ParticipantCertificate.RoleOf(certificate);
+            var wrongRole = role is { } r && allowed.Contains(r) ? ParticipantCertificate.CheckRole(certificate, r)
+                : $"certificate '{certificate.Subject}' has role {(role is null ? "(none)" : role.Value.ToText())}, {method} needs OU={string.Join(" or OU=", allowed.Select(a => a.ToText()))}";
+            if (wrongRole is not null) throw Refuse(context, StatusCode.PermissionDenied, wrongRole);
+            new CallerIdentity(ParticipantCertificate.NameOf(certificate)!, role!.Value, certificate.Subject).AttachTo(context);
+        }
+        if (_adminBearer is not null && MethodRoles.IsAdmin(method) && !HasAdminToken(context))
+            throw Refuse(context, StatusCode.Unauthenticated, "Admin calls need the header 'authorization: Bearer <token>' with the coordinator's admin token");
     }
 
-    /// <summary>Checks that an Admin call comes from an admin certificate when certificates are required (or when one is sent).</summary>
-    /// <exception cref="RpcException">UNAUTHENTICATED without a valid certificate; PERMISSION_DENIED for a non-admin certificate.</exception>
-    public void RequireAdmin(ServerCallContext context)
+    /// <summary>Logs a refusal of a call by a rule about its objects (someone else's artifact or task) and answers the exception to throw.</summary>
+    public RpcException Refuse(ServerCallContext context, StatusCode status, string reason)
     {
-        var certificate = Present(context, "an admin", "pass the admin kit: --kit <admins/NAME> or --cert/--key/--ca");
-        if (certificate is not null) Authorize(context, certificate, ParticipantRole.Admin);
+        var caller = CallerIdentity.Of(context)?.Subject ?? context.GetHttpContext().Connection.ClientCertificate?.Subject ?? "anonymous";
+        SecurityLog.CallRefused(_log, context.Method, caller, context.Peer, status.ToString(), reason);
+        return new RpcException(new Status(status, reason));
     }
 
-    private X509Certificate2? Present(ServerCallContext context, string who, string fix)
+    private bool HasAdminToken(ServerCallContext context)
     {
-        if (context.ClientCertificate is { } certificate) return certificate;
-        if (!CertificatesRequired) return null;
-        throw Refuse(context, StatusCode.Unauthenticated, "no client certificate was presented",
-            $"this coordinator requires a TLS client certificate of {who} issued by the federation's CA: {fix}");
+        var header = context.RequestHeaders.GetValue("authorization");
+        return header is not null && CryptographicOperations.FixedTimeEquals(Encoding.UTF8.GetBytes(header), _adminBearer);
     }
 
-    private void Authorize(ServerCallContext context, X509Certificate2 certificate, ParticipantRole role)
-    {
-        // The handshake already checked the chain; checking again here keeps this class the one place that decides.
-        if (_authority is not null && ParticipantCertificate.CheckChain(certificate, _authority, _clock.GetUtcNow()) is { } invalid)
-            throw Refuse(context, StatusCode.Unauthenticated, invalid, invalid);
-        if (ParticipantCertificate.CheckRole(certificate, role) is { } wrongRole)
-            throw Refuse(context, StatusCode.PermissionDenied, wrongRole, $"{wrongRole} ({context.Method})");
-    }
-
-    private RpcException Refuse(ServerCallContext context, StatusCode status, string logReason, string answer)
-    {
-        SecurityLog.CallRefused(_log, context.Method, context.Peer, status.ToString(), logReason);
-        return new RpcException(status, answer);
-    }
+    private static string Fix(IReadOnlyList<ParticipantRole> allowed) => allowed.Contains(ParticipantRole.Site)
+        ? "configure the site's kit: ClientCertificateFile, ClientKeyFile and TrustedCaFile"
+        : "pass the admin kit: --kit <admins/NAME> or --cert/--key/--ca";
 
     private static X509Certificate2 LoadAuthority(string path)
     {
@@ -84,7 +99,7 @@ internal sealed class CallerAuthorization
         {
             return X509CertificateLoader.LoadCertificateFromFile(path);
         }
-        catch (Exception e) when (e is System.Security.Cryptography.CryptographicException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
         {
             throw new InvalidOperationException($"Coordinator:Listener:ClientCaPath '{Path.GetFullPath(path)}' cannot be read as a CA certificate: {e.Message}", e);
         }

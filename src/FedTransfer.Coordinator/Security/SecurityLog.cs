@@ -5,11 +5,8 @@ namespace FedTransfer.Coordinator.Security;
 /// <summary>Log lines about callers refused for their identity (source-generated). Event ids 100-119.</summary>
 internal static partial class SecurityLog
 {
-    [LoggerMessage(EventId = 100, Level = LogLevel.Warning, Message = "Refused TLS client certificate '{Subject}' at the handshake: {Reason}")]
-    public static partial void HandshakeRefused(ILogger logger, string subject, string reason);
-
-    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Refused {Method} from {Peer} ({Status}): {Reason}")]
-    public static partial void CallRefused(ILogger logger, string method, string peer, string status, string reason);
+    [LoggerMessage(EventId = 101, Level = LogLevel.Warning, Message = "Refused {Method} from {Caller} at {Peer} ({Status}): {Reason}")]
+    public static partial void CallRefused(ILogger logger, string method, string caller, string peer, string status, string reason);
 
     [LoggerMessage(EventId = 102, Level = LogLevel.Information, Message = "Client certificates required: callers must present a certificate issued by '{Authority}' (OU=site for the Federation service, OU=admin for the Admin service)")]
     public static partial void CertificatesRequired(ILogger logger, string authority);
@@ -25,4 +22,10 @@ internal static partial class SecurityLog
 
     [LoggerMessage(EventId = 106, Level = LogLevel.Warning, Message = "{Warning}")]
     public static partial void CertificateExpiresSoon(ILogger logger, string warning);
+
+    [LoggerMessage(EventId = 107, Level = LogLevel.Information, Message = "Revocation list {Path} (number {Number}) in force: {Count} certificate(s) revoked")]
+    public static partial void RevocationListLoaded(ILogger logger, string path, int count, string number);
+
+    [LoggerMessage(EventId = 108, Level = LogLevel.Warning, Message = "Revocation list {Path} changed but cannot be used, the previous list stays in force: {Reason}")]
+    public static partial void RevocationListUnreadable(ILogger logger, string path, string reason);
 }

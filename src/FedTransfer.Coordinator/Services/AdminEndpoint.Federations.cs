@@ -5,9 +5,9 @@ using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Runs;
 using FedTransfer.Federation.Export;
-using FedTransfer.Rpc;
 using FedTransfer.Weights.Adapters;
 using FedTransfer.Weights.Serialization;
+using Grpc.Core;
 using Google.Protobuf;
 using TrainableSet = FedTransfer.Federation.Updates.TrainableSet;
 
@@ -32,14 +32,14 @@ internal sealed partial class AdminEndpoint
         var stored = catalog.AddFederation(row);
         if (stored.FederationId != row.FederationId && (stored.BackboneDigest, stored.AdapterSpec, stored.TaskSpec, stored.InitialAdapterDigest) !=
             (row.BackboneDigest, row.AdapterSpec, row.TaskSpec, row.InitialAdapterDigest))
-            throw new RpcException(StatusCode.AlreadyExists, $"a federation named '{name}' already exists with different settings ({stored.FederationId}); choose another name");
+            throw new RpcException(new Status(StatusCode.AlreadyExists, $"a federation named '{name}' already exists with different settings ({stored.FederationId}); choose another name"));
         return Task.FromResult(ToInfo(stored, trainable));
     }
 
     private Task<RunInfo> StartRunAsync(StartRunRequest request)
     {
         var federation = catalog.FindFederation(request.FederationId)
-            ?? throw new RpcException(StatusCode.NotFound, $"no federation '{request.FederationId}'; create it first (CreateFederation)");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"no federation '{request.FederationId}'; create it first (CreateFederation)"));
         RunSettings settings;
         try
         {
@@ -58,7 +58,7 @@ internal sealed partial class AdminEndpoint
         return Task.FromResult(ToInfo(run));
     }
 
-    private StatusResponse Status(GetStatusRequest request)
+    private StatusResponse StatusOf(GetStatusRequest request)
     {
         var response = new StatusResponse { CoordinatorVersion = FederationEndpoint.Version };
         foreach (var (site, lastSeen) in sites.All())
@@ -73,17 +73,17 @@ internal sealed partial class AdminEndpoint
         }
         foreach (var federation in catalog.Federations()) response.Federations.Add(ToInfo(federation, null));
         var all = runs.All().Where(r => request.RunId.Length == 0 || r.RunId == request.RunId).ToArray();
-        if (request.RunId.Length > 0 && all.Length == 0) throw new RpcException(StatusCode.NotFound, $"no run '{request.RunId}'");
+        if (request.RunId.Length > 0 && all.Length == 0) throw new RpcException(new Status(StatusCode.NotFound, $"no run '{request.RunId}'"));
         foreach (var run in all) response.Runs.Add(ToInfo(run));
         return response;
     }
 
     private async Task<ArtifactRef> ExportAsync(ExportModelRequest request, CancellationToken ct)
     {
-        var run = runs.Find(request.RunId) ?? throw new RpcException(StatusCode.NotFound, $"no run '{request.RunId}'");
+        var run = runs.Find(request.RunId) ?? throw new RpcException(new Status(StatusCode.NotFound, $"no run '{request.RunId}'"));
         var round = request.Round == 0 ? run.CompletedRounds : request.Round;
         var adapter = runs.AdapterVersion(run.RunId, round)
-            ?? throw new RpcException(StatusCode.NotFound, $"run {run.RunId} has no global adapter for round {round} (completed rounds: {run.CompletedRounds})");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"run {run.RunId} has no global adapter for round {round} (completed rounds: {run.CompletedRounds})"));
         if (request.Kind != ExportKind.Merged) return ProtoMapping.ToRef(adapter.Digest, adapter.SizeBytes);
 
         // LoRA folded into the base weights (a plain model); bottleneck adapters cannot be folded and travel beside the backbone.
@@ -98,7 +98,7 @@ internal sealed partial class AdminEndpoint
         }
         catch (Exception e) when (e is ArgumentException or FormatException)
         {
-            throw new RpcException(StatusCode.FailedPrecondition, $"run {run.RunId} round {round}: the adapter cannot be merged into the backbone: {e.Message}");
+            throw new RpcException(new Status(StatusCode.FailedPrecondition, $"run {run.RunId} round {round}: the adapter cannot be merged into the backbone: {e.Message}"));
         }
         var metadata = new Dictionary<string, string>
         {
@@ -115,7 +115,7 @@ internal sealed partial class AdminEndpoint
     private void RequireStored(string digest, string field)
     {
         if (!Sha256Digest.IsValid(digest)) throw Invalid($"{field} must be a SHA-256 digest (64 lowercase hex characters)");
-        if (!store.Exists(digest)) throw new RpcException(StatusCode.NotFound, $"{field} {digest} is not stored; upload it first (UploadArtifact)");
+        if (!store.Exists(digest)) throw new RpcException(new Status(StatusCode.NotFound, $"{field} {digest} is not stored; upload it first (UploadArtifact)"));
     }
 
     /// <param name="requireFinite">Also read every weight, in the same pass, and refuse a NaN or infinity: a NaN would surface

@@ -1,6 +1,6 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
-using FedTransfer.Rpc;
+using Grpc.Core;
 
 namespace FedTransfer.Coordinator;
 
@@ -9,7 +9,7 @@ internal sealed partial class AdminEndpoint
 {
     private async Task WatchAsync(WatchRunRequest request, IServerStreamWriter<RunEvent> writer, CancellationToken ct)
     {
-        if (runs.Find(request.RunId) is null) throw new RpcException(StatusCode.NotFound, $"no run '{request.RunId}'");
+        if (runs.Find(request.RunId) is null) throw new RpcException(new Status(StatusCode.NotFound, $"no run '{request.RunId}'"));
         if (request.AfterSequence < -1) throw Invalid($"after_sequence must be -1 (live only), 0 (everything) or a sequence number, got {request.AfterSequence}");
         // Subscribe before replaying, so events logged in between arrive live; duplicates are skipped by sequence.
         using var subscription = events.Subscribe(request.RunId);

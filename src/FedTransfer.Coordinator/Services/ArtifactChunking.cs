@@ -7,10 +7,10 @@ public static class ArtifactChunking
     public const int MinChunkBytes = 4096;
 
     /// <summary>Largest chunk: 3 MiB, so a chunk always fits the 4 MiB default message limit.</summary>
-    public const int MaxChunkBytes = 3 * 1024 * 1024;
+    public const int MaxChunkBytes = Contracts.WireLimits.MaxChunkBytes;
 
     /// <summary>The default chunk size, 1 MiB.</summary>
-    public const int DefaultChunkBytes = 1024 * 1024;
+    public const int DefaultChunkBytes = Contracts.WireLimits.DefaultChunkBytes;
 
     /// <summary>The chunk size to use for a request: the default for 0, else the requested size when within limits.</summary>
     /// <exception cref="ArgumentException">Outside [MinChunkBytes, MaxChunkBytes]; the message is the caller's one line (no parameter name appended).</exception>

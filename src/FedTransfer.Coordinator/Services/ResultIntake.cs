@@ -3,10 +3,11 @@ using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Receipts;
 using FedTransfer.Coordinator.Runs;
+using FedTransfer.Coordinator.Security;
 using FedTransfer.Coordinator.Sites;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -20,7 +21,7 @@ namespace FedTransfer.Coordinator;
 /// Transport problems are gRPC errors (the site may retry); content problems are a REJECTED receipt (final).
 /// </summary>
 internal sealed class ResultIntake(
-    SiteDirectory sites, TaskStore tasks, RunStore runs, RunRegistry registry, UpdateFiles payloads, TaskMailbox mailbox,
+    SiteObjectAccess access, TaskStore tasks, RunStore runs, RunRegistry registry, UpdateFiles payloads, TaskMailbox mailbox,
     RunEventHub events, ReceiptNotary notary, IOptions<CoordinatorOptions> options, TimeProvider clock, ILogger<ResultIntake> log)
 {
     private readonly KeyedLock _taskLocks = new();
@@ -31,18 +32,17 @@ internal sealed class ResultIntake(
         var ct = context.CancellationToken;
         await using var messages = requests.GetAsyncEnumerator(ct);
         if (!await messages.MoveNextAsync().ConfigureAwait(false) || messages.Current.PartCase != PushResultRequest.PartOneofCase.Header)
-            throw new RpcException(StatusCode.InvalidArgument, "the first PushResult message must be the header (task id, round, example count, payload size and SHA-256)");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "the first PushResult message must be the header (task id, round, example count, payload size and SHA-256)"));
         var header = messages.Current.Header;
-        var siteId = sites.RequireSession(header.SessionId, context);
+        var siteId = access.SiteOfSession(header.SessionId, context);
         var task = tasks.Find(header.TaskId)
-            ?? throw new RpcException(StatusCode.NotFound, $"unknown task_id '{header.TaskId}'; only tasks from PullTask can be answered");
-        if (task.SiteId != siteId)
-            throw new RpcException(StatusCode.PermissionDenied, $"task {task.TaskId} was given to another site");
+            ?? throw new RpcException(new Status(StatusCode.NotFound, $"unknown task_id '{header.TaskId}'; only tasks from PullTask can be answered"));
+        access.RequireOwnTask(task, siteId, context);
         if (header.Round != task.Round)
-            throw new RpcException(StatusCode.InvalidArgument, $"header round {header.Round} does not match task {task.TaskId}'s round {task.Round}");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, $"header round {header.Round} does not match task {task.TaskId}'s round {task.Round}"));
         CheckPayloadDeclaration(header, task);
         if (header.LedgerHeadSha256.Length > 0 && (header.LedgerHeadSeq < 0 || !Sha256Digest.IsValid(header.LedgerHeadSha256)))
-            throw new RpcException(StatusCode.InvalidArgument, "ledger_head_sha256 must be 64 lowercase hex with ledger_head_seq >= 0, or both unset");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "ledger_head_sha256 must be 64 lowercase hex with ledger_head_seq >= 0, or both unset"));
 
         using var _ = await _taskLocks.AcquireAsync(task.TaskId, ct).ConfigureAwait(false);
         if (tasks.FindUpdate(task.TaskId) is { } first)
@@ -86,21 +86,21 @@ internal sealed class ResultIntake(
         if (header.Declined != DeclineReason.Unspecified)
         {
             if (header.PayloadEncoding is not (PayloadEncoding.None or PayloadEncoding.Unspecified) || header.PayloadTotalBytes != 0)
-                throw new RpcException(StatusCode.InvalidArgument, "a declined task is answered without a payload: payload_encoding NONE and payload_total_bytes 0");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "a declined task is answered without a payload: payload_encoding NONE and payload_total_bytes 0"));
         }
         else if (task.Kind == RowValues.Train)
         {
             if (header.PayloadEncoding != PayloadEncoding.Safetensors)
-                throw new RpcException(StatusCode.InvalidArgument, $"a train result must carry a SAFETENSORS payload, got {header.PayloadEncoding}");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"a train result must carry a SAFETENSORS payload, got {header.PayloadEncoding}"));
             if (header.PayloadTotalBytes <= 0 || header.PayloadTotalBytes > options.Value.MaxUpdateBytes)
-                throw new RpcException(header.PayloadTotalBytes > 0 ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument,
-                    $"payload_total_bytes must be between 1 and {options.Value.MaxUpdateBytes}, got {header.PayloadTotalBytes}");
+                throw new RpcException(new Status(header.PayloadTotalBytes > 0 ? StatusCode.ResourceExhausted : StatusCode.InvalidArgument,
+                    $"payload_total_bytes must be between 1 and {options.Value.MaxUpdateBytes}, got {header.PayloadTotalBytes}"));
             if (!Sha256Digest.IsValid(header.PayloadSha256))
-                throw new RpcException(StatusCode.InvalidArgument, "payload_sha256 must be the payload's SHA-256 as 64 lowercase hex characters");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "payload_sha256 must be the payload's SHA-256 as 64 lowercase hex characters"));
         }
         else if (header.PayloadEncoding is not (PayloadEncoding.None or PayloadEncoding.Unspecified) || header.PayloadTotalBytes != 0)
         {
-            throw new RpcException(StatusCode.InvalidArgument, "an evaluate result carries metrics only: payload_encoding NONE and payload_total_bytes 0");
+            throw new RpcException(new Status(StatusCode.InvalidArgument, "an evaluate result carries metrics only: payload_encoding NONE and payload_total_bytes 0"));
         }
     }
 
@@ -109,7 +109,7 @@ internal sealed class ResultIntake(
         if (header.PayloadTotalBytes == 0)
         {
             if (await messages.MoveNextAsync().ConfigureAwait(false))
-                throw new RpcException(StatusCode.InvalidArgument, "payload chunks were sent but payload_total_bytes is 0");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "payload chunks were sent but payload_total_bytes is 0"));
             return null;
         }
         await using var writer = payloads.BeginWrite(taskId, header.PayloadTotalBytes);
@@ -117,16 +117,16 @@ internal sealed class ResultIntake(
         {
             var message = messages.Current;
             if (message.PartCase != PushResultRequest.PartOneofCase.Chunk)
-                throw new RpcException(StatusCode.InvalidArgument, "only payload chunks may follow the header");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, "only payload chunks may follow the header"));
             if (message.Chunk.Length is 0 or > ArtifactChunking.MaxChunkBytes)
-                throw new RpcException(StatusCode.InvalidArgument, $"each payload chunk must hold 1..{ArtifactChunking.MaxChunkBytes} bytes, got {message.Chunk.Length}");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"each payload chunk must hold 1..{ArtifactChunking.MaxChunkBytes} bytes, got {message.Chunk.Length}"));
             try
             {
                 await writer.WriteAsync(message.Chunk.Memory, ct).ConfigureAwait(false);
             }
             catch (ArtifactIntegrityException)
             {
-                throw new RpcException(StatusCode.InvalidArgument, $"the payload is longer than the declared {header.PayloadTotalBytes} bytes");
+                throw new RpcException(new Status(StatusCode.InvalidArgument, $"the payload is longer than the declared {header.PayloadTotalBytes} bytes"));
             }
         }
         try
@@ -135,7 +135,7 @@ internal sealed class ResultIntake(
         }
         catch (ArtifactIntegrityException e)
         {
-            throw new RpcException(StatusCode.DataLoss, e.Message);
+            throw new RpcException(new Status(StatusCode.DataLoss, e.Message));
         }
     }
 
@@ -161,7 +161,7 @@ internal sealed class ResultIntake(
             }
         }
         if (runs.Find(task.RunId)?.State == RowValues.Running && runs.FindRound(task.RunId, task.Round, task.Kind)?.State == RowValues.Open)
-            throw new RpcException(StatusCode.Unavailable, $"round {task.Round} of run {task.RunId} is being reopened after a restart; retry in a moment");
+            throw new RpcException(new Status(StatusCode.Unavailable, $"round {task.Round} of run {task.RunId} is being reopened after a restart; retry in a moment"));
         return check.IsValid
             ? tasks.InsertUpdate(row with { Outcome = RowValues.Late, Reason = $"round {task.Round} had already closed; the result is recorded but not used" })
             : tasks.InsertUpdate(row with { Outcome = RowValues.Rejected, Reason = check.Reason! });

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using FedTransfer.Coordinator.Persistence;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace FedTransfer.Coordinator.Sites;
@@ -55,14 +55,12 @@ internal sealed class SiteDirectory
     /// <summary>The display name the site <paramref name="siteId"/> last joined with, or null for a site never seen.</summary>
     public string? DisplayNameOf(string siteId) => _sites.TryGetValue(siteId, out var row) ? row.DisplayName : null;
 
-    /// <summary>The site holding <paramref name="sessionId"/>, checked against the caller's certificate when it has one.</summary>
-    /// <exception cref="RpcException">UNAUTHENTICATED for an unknown session (join again); PERMISSION_DENIED when another certificate uses it.</exception>
-    public string RequireSession(string sessionId, ServerCallContext context)
+    /// <summary>The site holding <paramref name="sessionId"/> (whether the caller may use it is <see cref="Security.SiteObjectAccess"/>'s rule).</summary>
+    /// <exception cref="RpcException">UNAUTHENTICATED for an unknown session: join again.</exception>
+    public string RequireSession(string sessionId)
     {
         if (string.IsNullOrEmpty(sessionId) || !_sessions.TryGetValue(sessionId, out var siteId))
-            throw new RpcException(StatusCode.Unauthenticated, "unknown or expired session_id: call Join again");
-        if (context.ClientCertificate is { } certificate && SiteIdentity.FromCertificate(certificate) != siteId)
-            throw new RpcException(StatusCode.PermissionDenied, "this session belongs to another site's certificate");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown or expired session_id: call Join again"));
         Touch(siteId);
         return siteId;
     }

@@ -1,7 +1,7 @@
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using FedTransfer.Federation.Identity;
-using FedTransfer.Rpc;
+using Grpc.Core;
 
 namespace FedTransfer.Coordinator.Sites;
 
@@ -18,7 +18,7 @@ internal static class SiteIdentity
     public static string Insecure(string displayName, bool allowInsecure)
     {
         if (!allowInsecure)
-            throw new RpcException(StatusCode.Unauthenticated, "a TLS client certificate is required to join: configure the site's client certificate issued by the federation's CA");
+            throw new RpcException(new Status(StatusCode.Unauthenticated, "a TLS client certificate is required to join: configure the site's client certificate issued by the federation's CA"));
         return "name-" + Sanitize(displayName);
     }
 

@@ -2,7 +2,7 @@ namespace FedTransfer.Federation.Identity;
 
 /// <summary>
 /// What a certificate holder may do in a federation. Written into the certificate subject as the organisational unit
-/// (<c>OU=site</c>, <c>OU=coordinator</c>, <c>OU=admin</c>) by <c>fedtransfer provision</c>.
+/// (<c>OU=site</c>, <c>OU=coordinator</c>, <c>OU=admin</c>, <c>OU=auditor</c>) by <c>fedtransfer provision</c>.
 /// </summary>
 public enum ParticipantRole
 {
@@ -14,6 +14,12 @@ public enum ParticipantRole
 
     /// <summary>A member of the central team: may call the Admin service.</summary>
     Admin,
+
+    /// <summary>
+    /// An auditor: may read the coordinator's state (Admin GetStatus and WatchRun) but change nothing; ledgers and
+    /// receipts are verified offline with the CA certificate alone.
+    /// </summary>
+    Auditor,
 }
 
 /// <summary>The text form of <see cref="ParticipantRole"/> as it appears in certificate subjects.</summary>
@@ -25,6 +31,7 @@ public static class ParticipantRoles
         ParticipantRole.Site => "site",
         ParticipantRole.Coordinator => "coordinator",
         ParticipantRole.Admin => "admin",
+        ParticipantRole.Auditor => "auditor",
         _ => throw new ArgumentOutOfRangeException(nameof(role), role, "unknown participant role"),
     };
 

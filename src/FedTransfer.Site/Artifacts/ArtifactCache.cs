@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Worker;
 using Microsoft.Extensions.Logging;
@@ -109,7 +109,7 @@ internal sealed class ArtifactCache
                 if (total is null || have >= total) break;
                 throw new IOException($"the stream ended at byte {have} of {total}");
             }
-            catch (RpcException e) when (e.Status == StatusCode.OutOfRange && file.Length > 0 && failures < _maxResumes)
+            catch (RpcException e) when (e.StatusCode == StatusCode.OutOfRange && file.Length > 0 && failures < _maxResumes)
             {
                 // The partial file is longer than the artifact: it cannot be a prefix of it, start over.
                 failures++;

@@ -52,6 +52,16 @@ public sealed class SiteOptions
     /// <summary>Upper bound of the reconnect delay, in ms (the delay doubles up to it, with jitter).</summary>
     public int ReconnectMaxDelayMs { get; set; } = 30000;
 
+    /// <summary>
+    /// How the site talks to the coordinator: <see cref="CoordinatorTransport.Http2"/> (gRPC over HTTP/2, the default) or
+    /// <see cref="CoordinatorTransport.GrpcWeb"/> (gRPC-Web over HTTP/1.1, for networks whose proxies pass only HTTP/1.1;
+    /// needs an https:// coordinator). The same services, identity and egress rules either way.
+    /// </summary>
+    public CoordinatorTransport Transport { get; set; } = CoordinatorTransport.Http2;
+
+    /// <summary>Deadline of one artifact download or result upload, in seconds (10..86400): ample for a large backbone.</summary>
+    public int TransferTimeoutSeconds { get; set; } = 3600;
+
     /// <summary>Bytes per artifact chunk asked of the coordinator (4096..3145728).</summary>
     public int FetchChunkBytes { get; set; } = 1 << 20;
 
@@ -92,6 +102,15 @@ public sealed class SiteOptions
     public string ResolveCacheDirectory() => !string.IsNullOrWhiteSpace(CacheDirectory)
         ? Path.GetFullPath(CacheDirectory)
         : Path.Combine(Path.GetFullPath(DataDirectory), ".fedtransfer-cache");
+}
+
+/// <summary>The wire protocol of the site's calls to the coordinator.</summary>
+public enum CoordinatorTransport
+{
+    /// <summary>gRPC over HTTP/2 (h2c on loopback, h2 over TLS).</summary>
+    Http2,
+    /// <summary>gRPC-Web over HTTP/1.1 (TLS), for proxies that pass only HTTP/1.1.</summary>
+    GrpcWeb,
 }
 
 /// <summary>How the site's data folder is read.</summary>

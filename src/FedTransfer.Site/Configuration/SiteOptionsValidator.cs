@@ -45,6 +45,12 @@ internal sealed class SiteOptionsValidator : IValidateOptions<SiteOptions>
             Fail(nameof(o.PollMaxWaitMs), $"{o.PollMaxWaitMs} is outside 0..60000 ms");
         if (o.ReconnectInitialDelayMs <= 0 || o.ReconnectMaxDelayMs < o.ReconnectInitialDelayMs)
             Fail(nameof(o.ReconnectMaxDelayMs), $"reconnect delays must satisfy 0 < initial ({o.ReconnectInitialDelayMs}) <= max ({o.ReconnectMaxDelayMs}) ms");
+        if (o.TransferTimeoutSeconds is < 10 or > 86400)
+            Fail(nameof(o.TransferTimeoutSeconds), $"{o.TransferTimeoutSeconds} is outside 10..86400 seconds");
+        if (!Enum.IsDefined(o.Transport))
+            Fail(nameof(o.Transport), $"{o.Transport} is not a transport; use Http2 or GrpcWeb");
+        else if (o.Transport == CoordinatorTransport.GrpcWeb && url is { Scheme: "http" })
+            Fail(nameof(o.Transport), "GrpcWeb (HTTP/1.1) needs an https:// CoordinatorUrl: a plaintext coordinator speaks HTTP/2 only");
         if (o.FetchChunkBytes is < 4096 or > 3145728)
             Fail(nameof(o.FetchChunkBytes), $"{o.FetchChunkBytes} is outside 4096..3145728 bytes");
         if (o.LedgerSegmentBytes != 0 && o.LedgerSegmentBytes < 65536)

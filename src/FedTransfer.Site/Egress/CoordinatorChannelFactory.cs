@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using FedTransfer.Rpc;
 using FedTransfer.Site.Configuration;
 
 namespace FedTransfer.Site.Egress;
@@ -9,12 +8,13 @@ internal static class CoordinatorChannelFactory
 {
     public static ICoordinatorTransport Create(SiteOptions options)
     {
-        var channelOptions = new GrpcChannelOptions();
+        X509Certificate2? clientCertificate = null, trustedCa = null;
         if (!string.IsNullOrWhiteSpace(options.ClientCertificateFile))
-            channelOptions.ClientCertificate = Load(options.ClientCertificateFile, () => X509Certificate2.CreateFromPemFile(options.ClientCertificateFile, options.ClientKeyFile));
+            clientCertificate = Load(options.ClientCertificateFile, () => X509Certificate2.CreateFromPemFile(options.ClientCertificateFile, options.ClientKeyFile));
         if (!string.IsNullOrWhiteSpace(options.TrustedCaFile))
-            channelOptions.TrustedCa = Load(options.TrustedCaFile, () => X509Certificate2.CreateFromPem(File.ReadAllText(options.TrustedCaFile)));
-        return new GrpcCoordinatorTransport(GrpcChannel.Create(new Uri(options.CoordinatorUrl), channelOptions));
+            trustedCa = Load(options.TrustedCaFile, () => X509Certificate2.CreateFromPem(File.ReadAllText(options.TrustedCaFile)));
+        var channel = CoordinatorChannel.Open(new Uri(options.CoordinatorUrl), clientCertificate, trustedCa, options.Transport == CoordinatorTransport.GrpcWeb);
+        return new GrpcCoordinatorTransport(channel, TimeSpan.FromSeconds(options.TransferTimeoutSeconds));
     }
 
     private static X509Certificate2 Load(string path, Func<X509Certificate2> load)

@@ -2,7 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Ledger;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Ledger;
@@ -66,7 +66,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     {
         Admit(new EgressRecord(EgressKind.Join, $"'{request.DisplayName}' on {request.Device?.Device}, {request.ExampleCounts?.Train}+{request.ExampleCounts?.Validation} examples"),
             EgressRules.CheckJoin(request));
-        var response = await _transport.JoinAsync(request, new CallOptions { Timeout = timeout, CancellationToken = ct }).ConfigureAwait(false);
+        var response = await _transport.JoinAsync(request, new CallOptions(deadline: DateTime.UtcNow + timeout, cancellationToken: ct)).ConfigureAwait(false);
         lock (_gate) _session = response.SessionId;
         return response;
     }
@@ -74,7 +74,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
     public async Task<PullTaskResponse> PullTaskAsync(PullTaskRequest request, TimeSpan timeout, CancellationToken ct)
     {
         Admit(new EgressRecord(EgressKind.PullTask, $"wait {request.MaxWaitMs} ms"), EgressRules.CheckPull(request, SessionId));
-        var response = await _transport.PullTaskAsync(request, new CallOptions { Timeout = timeout, CancellationToken = ct }).ConfigureAwait(false);
+        var response = await _transport.PullTaskAsync(request, new CallOptions(deadline: DateTime.UtcNow + timeout, cancellationToken: ct)).ConfigureAwait(false);
         Remember(response);
         return response;
     }
@@ -87,7 +87,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         var session = SessionId;
         Admit(new EgressRecord(EgressKind.FetchArtifact, $"{digest} from offset {offset}"), verdict ?? EgressRules.CheckSession(session ?? "", session));
         var request = new FetchArtifactRequest { Digest = digest, Offset = offset, ChunkSizeBytes = _fetchChunkBytes, SessionId = session };
-        await foreach (var chunk in _transport.FetchArtifact(request, new CallOptions { CancellationToken = ct }).WithCancellation(ct).ConfigureAwait(false))
+        await foreach (var chunk in _transport.FetchArtifact(request, new CallOptions(cancellationToken: ct)).WithCancellation(ct).ConfigureAwait(false))
             yield return chunk;
     }
 
@@ -125,7 +125,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         {
             try
             {
-                var receipt = await _transport.PushResultAsync(Parts(sent, payload, ct), new CallOptions { CancellationToken = ct, Idempotent = true }).ConfigureAwait(false);
+                var receipt = await _transport.PushResultAsync(Parts(sent, payload, ct), new CallOptions(cancellationToken: ct)).ConfigureAwait(false);
                 lock (_gate) _grants.Remove(grant!);
                 _ledger?.AppendReceipt(receipt); // ledger hook
                 SiteLog.ResultSent(_log, sent.TaskId, payload.Length, receipt.Outcome.ToString(), receipt.Duplicate);

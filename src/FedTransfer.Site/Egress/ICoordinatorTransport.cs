@@ -1,5 +1,5 @@
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 
 namespace FedTransfer.Site.Egress;
 

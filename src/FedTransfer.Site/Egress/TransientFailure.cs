@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using FedTransfer.Rpc;
+using Grpc.Core;
 
 namespace FedTransfer.Site.Egress;
 
@@ -8,12 +8,12 @@ internal static class TransientFailure
 {
     public static bool IsTransient(Exception e) => e switch
     {
-        RpcException r => r.Status is StatusCode.Unavailable or StatusCode.DeadlineExceeded
-            || (r.Status == StatusCode.Unknown && r.InnerException is not null && IsTransient(r.InnerException)),
+        RpcException r => r.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded
+            || (r.StatusCode == StatusCode.Unknown && (r.Status.DebugException ?? r.InnerException) is { } inner && IsTransient(inner)),
         HttpRequestException or IOException or SocketException => true,
         _ => false,
     };
 
     /// <summary>True when the coordinator no longer knows this site's session: join again, then retry.</summary>
-    public static bool IsSessionLost(Exception e) => e is RpcException { Status: StatusCode.Unauthenticated };
+    public static bool IsSessionLost(Exception e) => e is RpcException { StatusCode: StatusCode.Unauthenticated };
 }

@@ -1,6 +1,6 @@
 using System.Reflection;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Training;

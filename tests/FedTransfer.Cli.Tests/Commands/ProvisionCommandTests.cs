@@ -18,7 +18,7 @@ public sealed class ProvisionCommandTests : IDisposable
     [Fact]
     public async Task Provision_WritesContractLayout_EveryCertificateChainsWithItsRole()
     {
-        var (code, output) = await ProvisionAsync("--days", "30");
+        var (code, output) = await ProvisionAsync("--days", "30", "--auditors", "ines");
 
         Assert.True(code == 0, output);
         using var ca = Read("ca", "ca.pem");
@@ -30,6 +30,7 @@ public sealed class ProvisionCommandTests : IDisposable
                  {
                      ("coordinator", "coordinator", ParticipantRole.Coordinator), ("sites/clinic-a", "clinic-a", ParticipantRole.Site),
                      ("sites/clinic-b", "clinic-b", ParticipantRole.Site), ("admins/alice", "alice", ParticipantRole.Admin),
+                     ("auditors/ines", "ines", ParticipantRole.Auditor),
                  })
         {
             using var certificate = Read(folder, "cert.pem");

@@ -1,7 +1,7 @@
 using FedTransfer.Cli.Admin;
 using FedTransfer.Cli.Provisioning;
 using FedTransfer.Coordinator;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site;
 using FedTransfer.Site.Configuration;
 using Microsoft.AspNetCore.Builder;
@@ -36,7 +36,7 @@ public sealed class KitProvisionerTests : IDisposable
         var refused = await Assert.ThrowsAsync<RpcException>(() => site.GetStatusAsync("", timeout.Token));
 
         Assert.Empty(status.Sites);
-        Assert.Equal(StatusCode.PermissionDenied, refused.Status);
+        Assert.Equal(StatusCode.PermissionDenied, refused.StatusCode);
         await app.StopAsync(timeout.Token);
         Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
     }

@@ -1,9 +1,10 @@
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator;
-using FedTransfer.Rpc;
 using FedTransfer.Models.NN;
 using FedTransfer.Models.Training;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
@@ -51,19 +52,19 @@ internal sealed class ScratchCoordinator : IAsyncDisposable
     /// <summary>What the coordinator holds, asked over the wire.</summary>
     public async Task<StatusResponse> StatusAsync()
     {
-        using var channel = GrpcChannel.Create(new Uri(Url));
-        return await channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest());
+        using var channel = FedTransfer.Site.Egress.CoordinatorChannel.Open(new Uri(Url));
+        return await channel.Admin().GetStatusAsync(new GetStatusRequest()).ResponseAsync;
     }
 
     /// <summary>Joins as a site in plaintext development mode (identified by its name), as a site service would.</summary>
     public async Task JoinSiteAsync(string name)
     {
-        using var channel = GrpcChannel.Create(new Uri(Url));
-        await channel.UnaryAsync(FederationService.Join, new JoinRequest
+        using var channel = FedTransfer.Site.Egress.CoordinatorChannel.Open(new Uri(Url));
+        await channel.Federation().JoinAsync(new JoinRequest
         {
             DisplayName = name, SoftwareVersion = "test", Device = new DeviceInfo { Device = "cpu", CpuCores = 1 },
             ExampleCounts = new ExampleCounts { Train = 10, Validation = 2 },
-        });
+        }).ResponseAsync;
     }
 
     public async ValueTask DisposeAsync()

@@ -1,3 +1,4 @@
+using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Tests.Support;
@@ -328,7 +329,7 @@ public class RunDriverTests
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
         {
-            var status = await coordinator.Channel.UnaryAsync(Contracts.AdminService.GetStatus, new GetStatusRequest { RunId = runId });
+            var status = await coordinator.Channel.Admin().GetStatusAsync(new GetStatusRequest { RunId = runId }).ResponseAsync;
             var run = status.Runs.Single();
             if (run.CompletedRounds >= round || run.State == RunState.Failed) return run;
             if (DateTime.UtcNow > deadline) throw new TimeoutException($"round {round} of {runId} did not complete: {run}");

@@ -2,7 +2,8 @@ using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Tests.Support;
 using FedTransfer.Federation.Ledger;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using System.Security.Cryptography.X509Certificates;
 
 namespace FedTransfer.Coordinator.Tests.Security;
@@ -28,16 +29,16 @@ public sealed class CallerAuthorizationTests : IAsyncLifetime
         _temp.Dispose();
     }
 
-    private GrpcChannel Channel(string? client) => GrpcChannel.Create(_coordinator.Address, _pki.ChannelOptions(client));
+    private GrpcChannel Channel(string? client) => _pki.Channel(_coordinator.Address, client);
 
     private static Task<StatusResponse> StatusAsync(GrpcChannel channel) =>
-        channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(), new CallOptions { Timeout = TimeSpan.FromSeconds(20) });
+        channel.Admin().GetStatusAsync(new GetStatusRequest(), deadline: DateTime.UtcNow + TimeSpan.FromSeconds(20)).ResponseAsync;
 
     private static Task<JoinResponse> JoinAsync(GrpcChannel channel, string name = "someone") =>
-        channel.UnaryAsync(FederationService.Join, new JoinRequest
+        channel.Federation().JoinAsync(new JoinRequest
         {
             DisplayName = name, SoftwareVersion = "test", ExampleCounts = new ExampleCounts { Train = 10, Validation = 2 },
-        }, new CallOptions { Timeout = TimeSpan.FromSeconds(20) });
+        }, deadline: DateTime.UtcNow + TimeSpan.FromSeconds(20)).ResponseAsync;
 
     /// <summary>After a refusal the coordinator must still serve a good site and a good admin.</summary>
     private async Task AssertStillServingAsync()
@@ -70,35 +71,106 @@ public sealed class CallerAuthorizationTests : IAsyncLifetime
         var join = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(anonymous));
         var status = await Assert.ThrowsAsync<RpcException>(() => StatusAsync(anonymous));
 
-        Assert.Equal(StatusCode.Unauthenticated, join.Status);
-        Assert.Contains("client certificate", join.Detail);
-        Assert.Equal(StatusCode.Unauthenticated, status.Status);
+        Assert.Equal(StatusCode.Unauthenticated, join.StatusCode);
+        Assert.Contains("client certificate", join.Status.Detail);
+        Assert.Equal(StatusCode.Unauthenticated, status.StatusCode);
         Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "no client certificate"));
         Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Admin/GetStatus", "no client certificate"));
         await AssertStillServingAsync();
     }
 
     [Fact]
-    public async Task ForeignCaCertificate_RefusedAtHandshakeAndLogged()
+    public async Task ForeignCaCertificate_UnauthenticatedAndLogged()
     {
         using var intruder = Channel("intruder");
 
-        await Assert.ThrowsAsync<RpcException>(() => JoinAsync(intruder));
+        var e = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(intruder));
 
-        Assert.NotNull(await _logs.WaitForAsync("Refused TLS client certificate", "CN=intruder", "does not chain"));
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        Assert.Contains("does not chain to the federation CA", e.Status.Detail);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "CN=intruder", "Unauthenticated", "does not chain"));
         Assert.DoesNotContain(_logs.Lines, l => l.Contains("joined", StringComparison.Ordinal) && l.Contains("intruder", StringComparison.Ordinal));
         await AssertStillServingAsync();
     }
 
     [Fact]
-    public async Task ExpiredCertificate_RefusedAtHandshakeAndLogged()
+    public async Task ExpiredCertificate_UnauthenticatedAndLogged()
     {
         using var expired = Channel("expired");
 
-        await Assert.ThrowsAsync<RpcException>(() => JoinAsync(expired));
+        var e = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(expired));
 
-        Assert.NotNull(await _logs.WaitForAsync("Refused TLS client certificate", "CN=expired"));
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        Assert.Contains("expired on", e.Status.Detail);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "CN=expired", "expired on"));
         await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task NotYetValidCertificate_UnauthenticatedAndLogged()
+    {
+        using var early = Channel("notyet");
+
+        var e = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(early));
+
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
+        Assert.Contains("is not valid before", e.Status.Detail);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "CN=notyet", "not valid before"));
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task RevokedCertificate_AfterStart_UnauthenticatedWithinSecondsAndLogged()
+    {
+        using var site = Channel("site-a");
+        Assert.Equal("site-a", (await JoinAsync(site)).SiteId);
+
+        _pki.Revoke("site-a");
+        RpcException? refused = null;
+        for (var attempt = 0; attempt < 50 && refused is null; attempt++)
+        {
+            try
+            {
+                await JoinAsync(site);
+                await Task.Delay(200);
+            }
+            catch (RpcException e)
+            {
+                refused = e;
+            }
+        }
+
+        Assert.NotNull(refused);
+        Assert.Equal(StatusCode.Unauthenticated, refused.StatusCode);
+        Assert.Contains("is revoked by the federation's revocation list", refused.Status.Detail);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "CN=site-a", "revoked"));
+        await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task HealthProbe_WithoutCertificate_Serving()
+    {
+        using var anonymous = Channel(null);
+
+        var health = await new Grpc.Health.V1.Health.HealthClient(anonymous).CheckAsync(new Grpc.Health.V1.HealthCheckRequest(),
+            deadline: DateTime.UtcNow.AddSeconds(20));
+
+        Assert.Equal(Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+    }
+
+    [Fact]
+    public async Task Reflection_NotEnabled_Unimplemented()
+    {
+        using var admin = Channel("admin");
+        using var call = new Grpc.Reflection.V1Alpha.ServerReflection.ServerReflectionClient(admin).ServerReflectionInfo(deadline: DateTime.UtcNow.AddSeconds(20));
+
+        var e = await Assert.ThrowsAsync<RpcException>(async () =>
+        {
+            await call.RequestStream.WriteAsync(new Grpc.Reflection.V1Alpha.ServerReflectionRequest { ListServices = "" });
+            await call.ResponseStream.MoveNext();
+        });
+
+        Assert.Equal(StatusCode.Unimplemented, e.StatusCode);
     }
 
     [Fact]
@@ -108,10 +180,27 @@ public sealed class CallerAuthorizationTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<RpcException>(() => StatusAsync(site));
 
-        Assert.Equal(StatusCode.PermissionDenied, e.Status);
-        Assert.Contains("OU=admin", e.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("OU=admin", e.Status.Detail);
         Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Admin/GetStatus", "PermissionDenied", "CN=site-a"));
         await AssertStillServingAsync();
+    }
+
+    [Fact]
+    public async Task AuditorCertificate_ReadsStatus_ButCannotStartARun()
+    {
+        using var auditor = Channel("auditor");
+
+        var status = await StatusAsync(auditor);
+        var e = await Assert.ThrowsAsync<RpcException>(() => auditor.Admin().StartRunAsync(new StartRunRequest { FederationId = "fed-x", Rounds = 1 },
+            deadline: DateTime.UtcNow.AddSeconds(20)).ResponseAsync);
+        var join = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(auditor));
+
+        Assert.NotNull(status);
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("has role auditor, /fedtransfer.v1.Admin/StartRun needs OU=admin", e.Status.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, join.StatusCode);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Admin/StartRun", "CN=auditor", "PermissionDenied"));
     }
 
     [Fact]
@@ -121,30 +210,31 @@ public sealed class CallerAuthorizationTests : IAsyncLifetime
 
         var e = await Assert.ThrowsAsync<RpcException>(() => JoinAsync(admin));
 
-        Assert.Equal(StatusCode.PermissionDenied, e.Status);
-        Assert.Contains("OU=site", e.Detail);
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("OU=site", e.Status.Detail);
         Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/Join", "PermissionDenied", "CN=admin"));
         await AssertStillServingAsync();
     }
 
     [Fact]
-    public async Task AnotherSitesSession_PermissionDenied()
+    public async Task AnotherSitesSession_PermissionDeniedAndLogged()
     {
         using var a = Channel("site-a");
         using var b = Channel("site-b");
         var joinedA = await JoinAsync(a);
 
-        var e = await Assert.ThrowsAsync<RpcException>(() => b.UnaryAsync(FederationService.PullTask,
-            new PullTaskRequest { SessionId = joinedA.SessionId, MaxWaitMs = 0 }, new CallOptions { Timeout = TimeSpan.FromSeconds(20) }));
+        var e = await Assert.ThrowsAsync<RpcException>(() => b.Federation().PullTaskAsync(new PullTaskRequest { SessionId = joinedA.SessionId, MaxWaitMs = 0 }, deadline: DateTime.UtcNow + TimeSpan.FromSeconds(20)).ResponseAsync);
 
-        Assert.Equal(StatusCode.PermissionDenied, e.Status);
+        Assert.Equal(StatusCode.PermissionDenied, e.StatusCode);
+        Assert.Contains("belongs to site 'site-a'", e.Status.Detail);
+        Assert.NotNull(await _logs.WaitForAsync("Refused /fedtransfer.v1.Federation/PullTask", "CN=site-b", "PermissionDenied"));
     }
 
     [Fact]
     public async Task Receipt_OverTls_SignedWithCoordinatorCertificateKey_TamperedFails()
     {
         var federation = await WithAdminAsync(c => AdminClient.CreateFederationAsync(c, Tensors.Bytes(Tensors.Random(1))));
-        using var site = await FakeSite.JoinAsync(_coordinator.Address, "site-a", channelOptions: _pki.ChannelOptions("site-a"));
+        using var site = await FakeSite.JoinAsync(_coordinator.Address, "site-a", channel: _pki.Channel(_coordinator.Address, "site-a"));
         await WithAdminAsync(c => AdminClient.StartRunAsync(c, federation.FederationId, rounds: 1, minSites: 1));
         var task = await site.NextTrainAsync();
 

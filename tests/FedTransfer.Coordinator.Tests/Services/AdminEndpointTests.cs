@@ -1,9 +1,10 @@
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Tests.Support;
-using FedTransfer.Rpc;
 using FedTransfer.Weights;
 using FedTransfer.Weights.Serialization;
+using Grpc.Core;
+using Grpc.Net.Client;
 
 namespace FedTransfer.Coordinator.Tests.Services;
 
@@ -32,7 +33,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
 
         Assert.Equal(first.Digest, second.Digest);
         Assert.Equal(bytes.Length, first.SizeBytes);
-        Assert.Equal(StatusCode.DataLoss, wrong.Status);
+        Assert.Equal(StatusCode.DataLoss, wrong.StatusCode);
     }
 
     [Fact]
@@ -47,7 +48,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         Assert.Equal(created.FederationId, again.FederationId);
         Assert.Equal(["blocks.0.attn.qkv.lora_a", "blocks.0.attn.qkv.lora_b", "head.bias", "head.weight"], created.Trainable.Tensors.Select(t => t.Name));
         Assert.Equal(4 * 24 + 72 * 4 + 5 + 5 * 24, created.Trainable.ParameterCount);
-        Assert.Equal(StatusCode.AlreadyExists, different.Status);
+        Assert.Equal(StatusCode.AlreadyExists, different.StatusCode);
     }
 
     [Fact]
@@ -56,21 +57,21 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var backbone = await AdminClient.UploadAsync(Channel, Tensors.Bytes(Tensors.Random(9)));
         var integer = await AdminClient.UploadAsync(Channel, Tensors.Bytes([TensorRecord.Create<long>("steps", [1L], 1)]));
         var garbage = await AdminClient.UploadAsync(Channel, [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-        Task<FederationInfo> Create(string adapter) => Channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        Task<FederationInfo> Create(string adapter) => Channel.Admin().CreateFederationAsync(new CreateFederationRequest
         {
             Name = "x" + adapter[..6], BackboneDigest = backbone.Digest, AdapterSpec = "lora:r=4", InitialAdapterDigest = adapter,
-        });
+        }).ResponseAsync;
 
         var missing = await Assert.ThrowsAsync<RpcException>(() => Create(new string('c', 64)));
         var intAdapter = await Assert.ThrowsAsync<RpcException>(() => Create(integer.Digest));
         var notSafetensors = await Assert.ThrowsAsync<RpcException>(() => Create(garbage.Digest));
 
-        Assert.Equal(StatusCode.NotFound, missing.Status);
-        Assert.Contains("upload it first", missing.Detail);
-        Assert.Equal(StatusCode.InvalidArgument, intAdapter.Status);
-        Assert.Contains("'steps'", intAdapter.Detail);
-        Assert.Equal(StatusCode.InvalidArgument, notSafetensors.Status);
-        Assert.Contains("not a valid safetensors file", notSafetensors.Detail);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
+        Assert.Contains("upload it first", missing.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, intAdapter.StatusCode);
+        Assert.Contains("'steps'", intAdapter.Status.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, notSafetensors.StatusCode);
+        Assert.Contains("not a valid safetensors file", notSafetensors.Status.Detail);
     }
 
     [Theory]
@@ -82,15 +83,15 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var clean = await AdminClient.UploadAsync(Channel, Tensors.Bytes(Tensors.Random(9)));
         var poisoned = await AdminClient.UploadAsync(Channel, Tensors.Bytes([TensorRecord.Create<float>("head.weight", [0.5f, float.NaN, 1f], 3)]));
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.Admin().CreateFederationAsync(new CreateFederationRequest
         {
             Name = "nan-" + inBackbone, BackboneDigest = inBackbone ? poisoned.Digest : clean.Digest, AdapterSpec = "lora:r=4",
             InitialAdapterDigest = inBackbone ? clean.Digest : poisoned.Digest,
-        }));
+        }).ResponseAsync);
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.Contains(inBackbone ? "the backbone" : "the initial adapter", error.Detail);
-        Assert.Contains("'head.weight' element 1 is NaN", error.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(inBackbone ? "the backbone" : "the initial adapter", error.Status.Detail);
+        Assert.Contains("'head.weight' element 1 is NaN", error.Status.Detail);
     }
 
     [Fact]
@@ -99,8 +100,8 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RpcException>(() =>
             AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)), adapterSpec: "lora:r=4,agg=average"));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.Contains("agg='average' must be naive, frozen-a or exact", error.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("agg='average' must be naive, frozen-a or exact", error.Status.Detail);
     }
 
     [Theory]
@@ -113,9 +114,9 @@ public sealed class AdminEndpointTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => AdminClient.StartRunAsync(Channel, federation.FederationId, 1, minSites: 5, strategy: strategy));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.Contains("needs a FedAvg-family strategy", error.Detail);
-        Assert.Contains("agg=frozen-a", error.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("needs a FedAvg-family strategy", error.Status.Detail);
+        Assert.Contains("agg=frozen-a", error.Status.Detail);
     }
 
     [Theory]
@@ -133,10 +134,10 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         };
         if (setting.Length > 0) request.StrategySettings[setting] = "1";
 
-        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.UnaryAsync(AdminService.StartRun, request));
+        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.Admin().StartRunAsync(request).ResponseAsync);
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
-        Assert.Contains(expected, error.Detail);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains(expected, error.Status.Detail);
     }
 
     [Fact]
@@ -146,7 +147,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         using var site = await FakeSite.JoinAsync(_coordinator.Address, "clinic", 120, 30);
         var run = await AdminClient.StartRunAsync(Channel, federation.FederationId, rounds: 2, minSites: 1);
 
-        var status = await Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest());
+        var status = await Channel.Admin().GetStatusAsync(new GetStatusRequest()).ResponseAsync;
 
         var listed = Assert.Single(status.Sites);
         Assert.Equal((site.SiteId, SiteState.Online, 120L, 30L), (listed.SiteId, listed.State, listed.ExampleCounts.Train, listed.ExampleCounts.Validation));
@@ -163,9 +164,9 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(initial));
         var run = await AdminClient.StartRunAsync(Channel, federation.FederationId, rounds: 1, minSites: 1);
 
-        var adapter = await Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Adapter });
-        var merged = await Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Merged });
-        var missing = await Assert.ThrowsAsync<RpcException>(() => Channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = run.RunId, Round = 5 }));
+        var adapter = await Channel.Admin().ExportModelAsync(new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Adapter }).ResponseAsync;
+        var merged = await Channel.Admin().ExportModelAsync(new ExportModelRequest { RunId = run.RunId, Kind = ExportKind.Merged }).ResponseAsync;
+        var missing = await Assert.ThrowsAsync<RpcException>(() => Channel.Admin().ExportModelAsync(new ExportModelRequest { RunId = run.RunId, Round = 5 }).ResponseAsync);
 
         Assert.Equal(federation.InitialAdapter.Digest, adapter.Digest);
         var file = SafeTensors.Read(await AdminClient.DownloadAsync(Channel, merged.Digest));
@@ -180,7 +181,7 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         var expected = backbone[o * 24 + i] + 2.0 * Enumerable.Range(0, 4).Sum(k => (double)b[o * 4 + k] * a[k * 24 + i]);
         Assert.Equal(expected, file["blocks.0.attn.qkv.weight"].ToSingles()[o * 24 + i], 5);
         Assert.Equal(initial.Single(t => t.Name == "head.weight").ToSingles(), file["head.weight"].ToSingles());
-        Assert.Equal(StatusCode.NotFound, missing.Status);
+        Assert.Equal(StatusCode.NotFound, missing.StatusCode);
     }
 
     [Fact]
@@ -189,14 +190,12 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         using var temp = new TempDirectory();
         await using var secured = await TestCoordinator.StartAsync(temp.Path, new Dictionary<string, string?> { ["Coordinator:AdminToken"] = "s3cret" });
 
-        var denied = await Assert.ThrowsAsync<RpcException>(() => secured.Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest()));
-        var wrong = await Assert.ThrowsAsync<RpcException>(() => secured.Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(),
-            new CallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer nope" } }));
-        var allowed = await secured.Channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest(),
-            new CallOptions { Headers = new Dictionary<string, string> { ["authorization"] = "Bearer s3cret" } });
+        var denied = await Assert.ThrowsAsync<RpcException>(() => secured.Channel.Admin().GetStatusAsync(new GetStatusRequest()).ResponseAsync);
+        var wrong = await Assert.ThrowsAsync<RpcException>(() => secured.Channel.Admin().GetStatusAsync(new GetStatusRequest(), new Metadata { { "authorization", "Bearer nope" } }).ResponseAsync);
+        var allowed = await secured.Channel.Admin().GetStatusAsync(new GetStatusRequest(), new Metadata { { "authorization", "Bearer s3cret" } }).ResponseAsync;
 
-        Assert.Equal(StatusCode.Unauthenticated, denied.Status);
-        Assert.Equal(StatusCode.Unauthenticated, wrong.Status);
+        Assert.Equal(StatusCode.Unauthenticated, denied.StatusCode);
+        Assert.Equal(StatusCode.Unauthenticated, wrong.StatusCode);
         Assert.Empty(allowed.Runs);
     }
 }

@@ -1,7 +1,7 @@
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Tests.Support;
-using FedTransfer.Rpc;
+using Grpc.Core;
 
 namespace FedTransfer.Coordinator.Tests.Services;
 
@@ -28,7 +28,7 @@ public sealed class FederationEndpointTests : IAsyncLifetime
         Assert.Equal(first.SiteId, again.SiteId);
         Assert.NotEqual(first.SessionId, again.SessionId);
         var stale = await Assert.ThrowsAsync<RpcException>(() => first.PullAsync(0));
-        Assert.Equal(StatusCode.Unauthenticated, stale.Status);
+        Assert.Equal(StatusCode.Unauthenticated, stale.StatusCode);
     }
 
     [Fact]
@@ -38,7 +38,7 @@ public sealed class FederationEndpointTests : IAsyncLifetime
 
         var error = await Assert.ThrowsAsync<RpcException>(() => FakeSite.JoinAsync(_coordinator.Address, "site_a"));
 
-        Assert.Equal(StatusCode.AlreadyExists, error.Status);
+        Assert.Equal(StatusCode.AlreadyExists, error.StatusCode);
         Assert.Contains("the site named 'site a' already holds", error.Message);
         var stillThere = await first.PullAsync(0); // the first site's session did not end
         Assert.NotNull(stillThere);
@@ -49,10 +49,9 @@ public sealed class FederationEndpointTests : IAsyncLifetime
     [InlineData("ok", -1)]
     public async Task Join_InvalidRequest_IsInvalidArgument(string name, long train)
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _coordinator.Channel.UnaryAsync(FederationService.Join,
-            new JoinRequest { DisplayName = name, ExampleCounts = new ExampleCounts { Train = train } }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _coordinator.Channel.Federation().JoinAsync(new JoinRequest { DisplayName = name, ExampleCounts = new ExampleCounts { Train = train } }).ResponseAsync);
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
     }
 
     [Fact]
@@ -68,46 +67,56 @@ public sealed class FederationEndpointTests : IAsyncLifetime
         Assert.InRange(waited, TimeSpan.FromMilliseconds(250), TimeSpan.FromSeconds(10)); // clamped to MaxPullWaitMs = 300
     }
 
+    /// <summary>A site with a train task: the backbone it names is what the site may fetch.</summary>
+    private async Task<(FakeSite Site, TrainTask Task)> SiteWithTaskAsync()
+    {
+        var federation = await AdminClient.CreateFederationAsync(_coordinator.Channel, Tensors.Bytes(Tensors.Random(5)));
+        var site = await FakeSite.JoinAsync(_coordinator.Address, "fetcher");
+        await AdminClient.StartRunAsync(_coordinator.Channel, federation.FederationId, rounds: 1, minSites: 1);
+        return (site, await site.NextTrainAsync());
+    }
+
     [Fact]
     public async Task FetchArtifact_FromOffsetWithSmallChunks_ReturnsTheTail()
     {
-        using var site = await FakeSite.JoinAsync(_coordinator.Address, "fetcher");
-        var bytes = Tensors.Bytes(Tensors.Random(5));
-        var artifact = await AdminClient.UploadAsync(_coordinator.Channel, bytes);
+        var (site, task) = await SiteWithTaskAsync();
+        using var _ = site;
+        var size = (int)task.Backbone.SizeBytes;
 
-        var whole = await site.FetchAsync(artifact.Digest, chunkSize: 4096);
-        var tail = await site.FetchAsync(artifact.Digest, offset: 1000, chunkSize: 4096);
-        var nothing = await site.FetchAsync(artifact.Digest, offset: bytes.Length);
+        var whole = await site.FetchAsync(task.Backbone.Digest, chunkSize: 4096);
+        var tail = await site.FetchAsync(task.Backbone.Digest, offset: 1000, chunkSize: 4096);
+        var nothing = await site.FetchAsync(task.Backbone.Digest, offset: size);
 
-        Assert.Equal(bytes, whole);
-        Assert.Equal(bytes[1000..], tail);
+        Assert.Equal(size, whole.Length);
+        Assert.Equal(whole[1000..], tail);
         Assert.Empty(nothing);
     }
 
     [Fact]
     public async Task FetchArtifact_BadRequests_GetClearStatuses()
     {
-        using var site = await FakeSite.JoinAsync(_coordinator.Address, "fetcher");
-        var artifact = await AdminClient.UploadAsync(_coordinator.Channel, Tensors.Bytes(Tensors.Random(5)));
+        var (site, task) = await SiteWithTaskAsync();
+        using var _ = site;
 
-        var beyond = await Assert.ThrowsAsync<RpcException>(() => site.FetchAsync(artifact.Digest, offset: artifact.SizeBytes + 1));
-        var chunk = await Assert.ThrowsAsync<RpcException>(() => site.FetchAsync(artifact.Digest, chunkSize: 100));
+        var beyond = await Assert.ThrowsAsync<RpcException>(() => site.FetchAsync(task.Backbone.Digest, offset: task.Backbone.SizeBytes + 1));
+        var chunk = await Assert.ThrowsAsync<RpcException>(() => site.FetchAsync(task.Backbone.Digest, chunkSize: 100));
         var unknown = await Assert.ThrowsAsync<RpcException>(() => site.FetchAsync(new string('0', 64)));
         var malformed = await Assert.ThrowsAsync<RpcException>(() => site.FetchAsync("../../etc/passwd"));
 
-        Assert.Equal(StatusCode.OutOfRange, beyond.Status);
-        Assert.Equal(StatusCode.InvalidArgument, chunk.Status);
+        Assert.Equal(StatusCode.OutOfRange, beyond.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, chunk.StatusCode);
         Assert.DoesNotContain("(Parameter", chunk.Message);
-        Assert.Equal(StatusCode.NotFound, unknown.Status);
-        Assert.Equal(StatusCode.InvalidArgument, malformed.Status);
+        // Whether a digest is stored is not for a site to learn: what no task of its names is refused alike.
+        Assert.Equal(StatusCode.PermissionDenied, unknown.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, malformed.StatusCode);
     }
 
     [Fact]
     public async Task Calls_WithoutSession_AreUnauthenticated()
     {
-        var error = await Assert.ThrowsAsync<RpcException>(() => _coordinator.Channel.UnaryAsync(FederationService.PullTask, new PullTaskRequest { SessionId = "forged" }));
+        var error = await Assert.ThrowsAsync<RpcException>(() => _coordinator.Channel.Federation().PullTaskAsync(new PullTaskRequest { SessionId = "forged" }).ResponseAsync);
 
-        Assert.Equal(StatusCode.Unauthenticated, error.Status);
-        Assert.Contains("Join", error.Detail);
+        Assert.Equal(StatusCode.Unauthenticated, error.StatusCode);
+        Assert.Contains("Join", error.Status.Detail);
     }
 }

@@ -3,9 +3,9 @@ using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Tests.Runs;
 using FedTransfer.Coordinator.Tests.Support;
 using FedTransfer.Federation.Updates;
-using FedTransfer.Rpc;
 using FedTransfer.Weights;
 using FedTransfer.Weights.Serialization;
+using Grpc.Core;
 
 namespace FedTransfer.Coordinator.Tests.Services;
 
@@ -197,7 +197,7 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10,
             Tensors.Bytes(Tensors.Random(41, 0.1f)), declined: DeclineReason.BackboneNotAllowed));
 
-        Assert.Equal(StatusCode.InvalidArgument, error.Status);
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
         Assert.Contains("declined task is answered without a payload", error.Message);
     }
 
@@ -210,8 +210,8 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         var error = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, payload, declaredSha: new string('a', 64)));
         var retry = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, payload);
 
-        Assert.Equal(StatusCode.DataLoss, error.Status);
-        Assert.Contains("send it again", error.Detail);
+        Assert.Equal(StatusCode.DataLoss, error.StatusCode);
+        Assert.Contains("send it again", error.Status.Detail);
         Assert.Equal(ResultOutcome.Accepted, retry.Outcome);
     }
 
@@ -275,10 +275,10 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         var wrongRound = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 2, 10, payload));
         var noPayload = await Assert.ThrowsAsync<RpcException>(() => tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 10, null));
 
-        Assert.Equal(StatusCode.NotFound, unknownTask.Status);
-        Assert.Equal(StatusCode.PermissionDenied, othersTask.Status);
-        Assert.Equal(StatusCode.InvalidArgument, wrongRound.Status);
-        Assert.Equal(StatusCode.InvalidArgument, noPayload.Status);
-        Assert.Contains("SAFETENSORS", noPayload.Detail);
+        Assert.Equal(StatusCode.NotFound, unknownTask.StatusCode);
+        Assert.Equal(StatusCode.PermissionDenied, othersTask.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, wrongRound.StatusCode);
+        Assert.Equal(StatusCode.InvalidArgument, noPayload.StatusCode);
+        Assert.Contains("SAFETENSORS", noPayload.Status.Detail);
     }
 }

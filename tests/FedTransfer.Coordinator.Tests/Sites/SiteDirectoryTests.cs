@@ -1,7 +1,7 @@
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Sites;
 using FedTransfer.Coordinator.Tests.Support;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using Microsoft.Extensions.Options;
 
 namespace FedTransfer.Coordinator.Tests.Sites;
@@ -20,7 +20,7 @@ public class SiteDirectoryTests
 
         var restarted = Directory(test, clock);
 
-        Assert.Equal("s1", restarted.RequireSession(row.SessionId, new ServerCallContext()));
+        Assert.Equal("s1", restarted.RequireSession(row.SessionId));
     }
 
     [Fact]
@@ -45,9 +45,9 @@ public class SiteDirectoryTests
     {
         using var test = new TestDatabase();
 
-        var e = Assert.Throws<RpcException>(() => Directory(test, new ManualClock()).RequireSession("nope", new ServerCallContext()));
+        var e = Assert.Throws<RpcException>(() => Directory(test, new ManualClock()).RequireSession("nope"));
 
-        Assert.Equal(StatusCode.Unauthenticated, e.Status);
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
     }
 
     [Fact]

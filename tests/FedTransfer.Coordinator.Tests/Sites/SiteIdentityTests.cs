@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using FedTransfer.Coordinator.Sites;
-using FedTransfer.Rpc;
+using Grpc.Core;
 
 namespace FedTransfer.Coordinator.Tests.Sites;
 
@@ -43,6 +43,6 @@ public class SiteIdentityTests
     {
         var e = Assert.Throws<RpcException>(() => SiteIdentity.Insecure("a", allowInsecure: false));
 
-        Assert.Equal(StatusCode.Unauthenticated, e.Status);
+        Assert.Equal(StatusCode.Unauthenticated, e.StatusCode);
     }
 }

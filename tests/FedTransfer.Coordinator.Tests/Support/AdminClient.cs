@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
 
 namespace FedTransfer.Coordinator.Tests.Support;
@@ -10,7 +11,7 @@ namespace FedTransfer.Coordinator.Tests.Support;
 internal static class AdminClient
 {
     public static Task<ArtifactRef> UploadAsync(GrpcChannel channel, byte[] bytes, string name = "file.safetensors", string? sha = null, CallOptions? options = null) =>
-        channel.ClientStreamingAsync(AdminService.UploadArtifact, Parts(bytes, name, sha), options);
+        ClientStreaming.SendAsync(channel.Admin().UploadArtifact(options ?? new CallOptions()), Parts(bytes, name, sha));
 
     private static async IAsyncEnumerable<UploadArtifactRequest> Parts(byte[] bytes, string name, string? sha, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -26,11 +27,11 @@ internal static class AdminClient
     {
         var backbone = await UploadAsync(channel, Tensors.Bytes(Tensors.Random(99, spec: [("blocks.0.attn.qkv.weight", FedTransfer.Weights.DType.Float32, [72, 24])])), "backbone.safetensors");
         var adapter = await UploadAsync(channel, initialAdapter, "initial.safetensors");
-        return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        return await channel.Admin().CreateFederationAsync(new CreateFederationRequest
         {
             Name = name, BackboneDigest = backbone.Digest, AdapterSpec = adapterSpec, TaskSpec = "classify:classes=5",
             InitialAdapterDigest = adapter.Digest,
-        });
+        }).ResponseAsync;
     }
 
     public static Task<RunInfo> StartRunAsync(GrpcChannel channel, string federationId, int rounds, int minSites, double fraction = 1.0,
@@ -44,15 +45,14 @@ internal static class AdminClient
             HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 16, LearningRate = 0.01, Seed = 7 },
         };
         foreach (var (key, value) in strategySettings ?? new Dictionary<string, string>()) request.StrategySettings[key] = value;
-        return channel.UnaryAsync(AdminService.StartRun, request);
+        return channel.Admin().StartRunAsync(request).ResponseAsync;
     }
 
     /// <summary>Every event of the run from the start until it finishes or fails.</summary>
     public static async Task<List<RunEvent>> WatchToEndAsync(GrpcChannel channel, string runId, TimeSpan? timeout = null)
     {
         var events = new List<RunEvent>();
-        await foreach (var e in channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = runId },
-            new CallOptions { Timeout = timeout ?? TimeSpan.FromSeconds(60) }))
+        await foreach (var e in channel.Admin().WatchRun(new WatchRunRequest { RunId = runId }, deadline: DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(60))).ResponseStream.ReadAllAsync())
             events.Add(e);
         return events;
     }
@@ -60,7 +60,7 @@ internal static class AdminClient
     public static async Task<byte[]> DownloadAsync(GrpcChannel channel, string digest)
     {
         using var buffer = new MemoryStream();
-        await foreach (var chunk in channel.ServerStreaming(AdminService.DownloadArtifact, new FetchArtifactRequest { Digest = digest }))
+        await foreach (var chunk in channel.Admin().DownloadArtifact(new FetchArtifactRequest { Digest = digest }).ResponseStream.ReadAllAsync())
             chunk.Data.WriteTo(buffer);
         return buffer.ToArray();
     }

@@ -2,7 +2,8 @@ using System.Runtime.CompilerServices;
 using System.Security.Cryptography;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
 
 namespace FedTransfer.Coordinator.Tests.Support;
@@ -25,16 +26,16 @@ internal sealed class FakeSite : IDisposable
     public string SessionId { get; }
 
     public static async Task<FakeSite> JoinAsync(Uri address, string name, long trainExamples = 100, long validationExamples = 20,
-        GrpcChannelOptions? channelOptions = null)
+        GrpcChannel? channel = null)
     {
-        var channel = GrpcChannel.Create(address, channelOptions ?? new GrpcChannelOptions());
+        channel ??= TestChannels.Open(address);
         try
         {
-            var joined = await channel.UnaryAsync(FederationService.Join, new JoinRequest
+            var joined = await channel.Federation().JoinAsync(new JoinRequest
             {
                 DisplayName = name, SoftwareVersion = "test", Device = new DeviceInfo { Device = "cpu", CpuCores = 1 },
                 ExampleCounts = new ExampleCounts { Train = trainExamples, Validation = validationExamples },
-            });
+            }).ResponseAsync;
             return new FakeSite(channel, name, joined);
         }
         catch
@@ -45,8 +46,7 @@ internal sealed class FakeSite : IDisposable
     }
 
     public Task<PullTaskResponse> PullAsync(int maxWaitMs = 2000) =>
-        _channel.UnaryAsync(FederationService.PullTask, new PullTaskRequest { SessionId = SessionId, MaxWaitMs = maxWaitMs },
-            new CallOptions { Timeout = TimeSpan.FromMilliseconds(maxWaitMs + 10_000) });
+        _channel.Federation().PullTaskAsync(new PullTaskRequest { SessionId = SessionId, MaxWaitMs = maxWaitMs }, deadline: DateTime.UtcNow + TimeSpan.FromMilliseconds(maxWaitMs + 10_000)).ResponseAsync;
 
     /// <summary>Polls until a task of the wanted kind arrives.</summary>
     public async Task<PullTaskResponse> NextTaskAsync(PullTaskResponse.InstructionOneofCase kind, TimeSpan? timeout = null)
@@ -67,8 +67,7 @@ internal sealed class FakeSite : IDisposable
     {
         using var buffer = new MemoryStream();
         long expectedOffset = offset;
-        await foreach (var chunk in _channel.ServerStreaming(FederationService.FetchArtifact,
-            new FetchArtifactRequest { Digest = digest, Offset = offset, ChunkSizeBytes = chunkSize, SessionId = SessionId }))
+        await foreach (var chunk in _channel.Federation().FetchArtifact(new FetchArtifactRequest { Digest = digest, Offset = offset, ChunkSizeBytes = chunkSize, SessionId = SessionId }).ResponseStream.ReadAllAsync())
         {
             Assert.Equal(expectedOffset, chunk.Offset);
             chunk.Data.WriteTo(buffer);
@@ -98,7 +97,7 @@ internal sealed class FakeSite : IDisposable
             PayloadSha256 = payload is null ? "" : declaredSha ?? Convert.ToHexStringLower(SHA256.HashData(payload)),
         };
         foreach (var (k, v) in metrics ?? new Dictionary<string, double>()) header.Metrics[k] = v;
-        return _channel.ClientStreamingAsync(FederationService.PushResult, Messages(header, payload, chunkSize, beforeChunk));
+        return ClientStreaming.SendAsync(_channel.Federation().PushResult(), Messages(header, payload, chunkSize, beforeChunk));
     }
 
     private static async IAsyncEnumerable<PushResultRequest> Messages(ResultHeader header, byte[]? payload, int chunkSize, Func<int, Task>? beforeChunk,

@@ -1,4 +1,5 @@
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -15,7 +16,7 @@ internal sealed class TestCoordinator : IAsyncDisposable
     {
         _app = app;
         Address = new Uri(app.Urls.First());
-        Channel = GrpcChannel.Create(Address);
+        Channel = TestChannels.Open(Address);
     }
 
     public Uri Address { get; }

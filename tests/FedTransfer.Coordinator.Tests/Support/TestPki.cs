@@ -1,15 +1,15 @@
 using System.Security.Cryptography.X509Certificates;
 using FedTransfer.Federation.Identity;
-using FedTransfer.Rpc;
+using Grpc.Net.Client;
 
 namespace FedTransfer.Coordinator.Tests.Support;
 
 /// <summary>
 /// A throw-away federation PKI as PEM files in a temp folder, issued by the production <see cref="CertificateIssuer"/>:
 /// the CA, a coordinator certificate for 127.0.0.1/localhost, site certificates (default site-a, site-b), an admin
-/// certificate, plus the certificates a coordinator must refuse: an expired site certificate ("expired") and a site
+/// certificate, plus the certificates a coordinator must refuse: an expired site certificate ("expired"), one not valid yet ("notyet") and a site
 /// certificate issued by a foreign CA ("intruder"). Self-contained (copy it for other test projects): it needs only
-/// FedTransfer.Federation and FedTransfer.Rpc.
+/// FedTransfer.Federation and grpc-dotnet.
 /// </summary>
 internal sealed class TestPki : IDisposable
 {
@@ -29,7 +29,9 @@ internal sealed class TestPki : IDisposable
         foreach (var site in sites.Length == 0 ? ["site-a", "site-b"] : sites)
             Add(site, CertificateIssuer.Issue(Ca, site, ParticipantRole.Site, now.AddHours(-1), now.AddDays(1)));
         Add("admin", CertificateIssuer.Issue(Ca, "admin", ParticipantRole.Admin, now.AddHours(-1), now.AddDays(1)));
+        Add("auditor", CertificateIssuer.Issue(Ca, "auditor", ParticipantRole.Auditor, now.AddHours(-1), now.AddDays(1)));
         Add("expired", CertificateIssuer.Issue(Ca, "expired", ParticipantRole.Site, now.AddDays(-10), now.AddDays(-1)));
+        Add("notyet", CertificateIssuer.Issue(Ca, "notyet", ParticipantRole.Site, now.AddDays(1), now.AddDays(2)));
         Add("intruder", CertificateIssuer.Issue(_foreignCa, "intruder", ParticipantRole.Site, now.AddHours(-1), now.AddDays(1)));
     }
 
@@ -39,6 +41,17 @@ internal sealed class TestPki : IDisposable
     public X509Certificate2 Ca { get; }
 
     public string CaFile { get; }
+
+    /// <summary>Where the coordinator looks for the revocation list (absent until a test writes one with <see cref="Revoke"/>).</summary>
+    public string RevocationListFile => System.IO.Path.Combine(Directory, "revoked.crl.pem");
+
+    /// <summary>Adds <paramref name="name"/>'s certificate to the revocation list file, signed by <see cref="Ca"/>.</summary>
+    public void Revoke(string name)
+    {
+        var previous = File.Exists(RevocationListFile) ? File.ReadAllBytes(RevocationListFile) : null;
+        var list = RevocationList.Build(Ca, previous, Certificate(name), DateTimeOffset.UtcNow, TimeSpan.FromDays(1));
+        File.WriteAllText(RevocationListFile, System.Security.Cryptography.PemEncoding.WriteString("X509 CRL", list));
+    }
 
     /// <summary>A certificate with its private key: coordinator, admin, expired, intruder or a site name.</summary>
     public X509Certificate2 Certificate(string name) => _certificates[name];
@@ -55,15 +68,12 @@ internal sealed class TestPki : IDisposable
         ["Coordinator:Listener:CertificateKeyPath"] = KeyFile("coordinator"),
         ["Coordinator:Listener:RequireClientCertificate"] = "true",
         ["Coordinator:Listener:ClientCaPath"] = CaFile,
+        ["Coordinator:Listener:RevocationListPath"] = RevocationListFile,
         ["Coordinator:AllowInsecureSiteIdentity"] = "false",
     };
 
-    /// <summary>Channel options trusting only <see cref="Ca"/>, presenting <paramref name="client"/> (null: no certificate), without retries.</summary>
-    public GrpcChannelOptions ChannelOptions(string? client) => new()
-    {
-        TrustedCa = Ca, ClientCertificate = client is null ? null : Certificate(client), MaxRetryAttempts = 0,
-        ConnectTimeout = TimeSpan.FromSeconds(5),
-    };
+    /// <summary>A channel trusting only <see cref="Ca"/>, presenting <paramref name="client"/> (null: no certificate).</summary>
+    public Grpc.Net.Client.GrpcChannel Channel(Uri address, string? client) => TestChannels.Open(address, client is null ? null : Certificate(client), Ca);
 
     private void Add(string name, X509Certificate2 certificate)
     {

@@ -1,7 +1,8 @@
 using System.Runtime.CompilerServices;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
 
 namespace FedTransfer.EndToEnd.Tests.Support;
@@ -12,7 +13,7 @@ internal sealed class AdminCalls(GrpcChannel channel) : IDisposable
     public async Task<ArtifactRef> UploadAsync(string path)
     {
         var bytes = await File.ReadAllBytesAsync(path);
-        return await channel.ClientStreamingAsync(AdminService.UploadArtifact, Parts(bytes, Path.GetFileName(path)));
+        return await ClientStreaming.SendAsync(channel.Admin().UploadArtifact(), Parts(bytes, Path.GetFileName(path)));
     }
 
     private static async IAsyncEnumerable<UploadArtifactRequest> Parts(byte[] bytes, string name, [EnumeratorCancellation] CancellationToken ct = default)
@@ -27,23 +28,23 @@ internal sealed class AdminCalls(GrpcChannel channel) : IDisposable
     {
         var backbone = await UploadAsync(files.Backbone.WeightsPath);
         var adapter = await UploadAsync(files.InitialAdapterPath);
-        return await channel.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        return await channel.Admin().CreateFederationAsync(new CreateFederationRequest
         {
             Name = "e2e", BackboneDigest = backbone.Digest, AdapterSpec = files.AdapterSpecText,
             TaskSpec = TinyVitFederation.TaskSpecText, InitialAdapterDigest = adapter.Digest,
-        });
+        }).ResponseAsync;
     }
 
     public Task<RunInfo> StartRunAsync(string federationId, int rounds, int minSites, int roundTimeoutSeconds) =>
-        channel.UnaryAsync(AdminService.StartRun, new StartRunRequest
+        channel.Admin().StartRunAsync(new StartRunRequest
         {
             FederationId = federationId, Rounds = rounds, Strategy = "fedavg", Fraction = 1.0, MinSites = minSites,
             RoundTimeoutSeconds = roundTimeoutSeconds, EvalEvery = 0,
             HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 16, LearningRate = 0.05, Seed = 7 },
-        });
+        }).ResponseAsync;
 
     public Task<StatusResponse> StatusAsync(string runId = "") =>
-        channel.UnaryAsync(AdminService.GetStatus, new GetStatusRequest { RunId = runId });
+        channel.Admin().GetStatusAsync(new GetStatusRequest { RunId = runId }).ResponseAsync;
 
     /// <summary>Waits until <paramref name="count"/> sites are online.</summary>
     public async Task WaitForSitesAsync(int count)
@@ -60,8 +61,8 @@ internal sealed class AdminCalls(GrpcChannel channel) : IDisposable
     public async Task<List<RunEvent>> WatchAsync(string runId, Func<RunEvent, bool>? until = null, int timeoutSeconds = 90)
     {
         var events = new List<RunEvent>();
-        var options = new CallOptions { Timeout = TimeSpan.FromSeconds(timeoutSeconds) };
-        await foreach (var e in channel.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = runId }, options))
+        var options = new CallOptions(deadline: DateTime.UtcNow.AddSeconds(timeoutSeconds));
+        await foreach (var e in channel.Admin().WatchRun(new WatchRunRequest { RunId = runId }, options).ResponseStream.ReadAllAsync())
         {
             events.Add(e);
             if (until?.Invoke(e) == true) break;
@@ -72,13 +73,13 @@ internal sealed class AdminCalls(GrpcChannel channel) : IDisposable
     public async Task<byte[]> DownloadAsync(string digest)
     {
         using var buffer = new MemoryStream();
-        await foreach (var chunk in channel.ServerStreaming(AdminService.DownloadArtifact, new FetchArtifactRequest { Digest = digest }))
+        await foreach (var chunk in channel.Admin().DownloadArtifact(new FetchArtifactRequest { Digest = digest }).ResponseStream.ReadAllAsync())
             chunk.Data.WriteTo(buffer);
         return buffer.ToArray();
     }
 
     public Task<ArtifactRef> ExportAsync(string runId, ExportKind kind) =>
-        channel.UnaryAsync(AdminService.ExportModel, new ExportModelRequest { RunId = runId, Kind = kind });
+        channel.Admin().ExportModelAsync(new ExportModelRequest { RunId = runId, Kind = kind }).ResponseAsync;
 
     public void Dispose() => channel.Dispose();
 }

@@ -16,8 +16,11 @@ internal sealed class LiveCoordinator : IAsyncDisposable
 {
     private WebApplication? _app;
 
-    private LiveCoordinator(string dataDirectory, int port, TransportSecurity security)
+    private readonly IReadOnlyDictionary<string, string?> _extraSettings;
+
+    private LiveCoordinator(string dataDirectory, int port, TransportSecurity security, IReadOnlyDictionary<string, string?>? extraSettings)
     {
+        _extraSettings = extraSettings ?? new Dictionary<string, string?>();
         DataDirectory = dataDirectory;
         Port = port;
         Security = security;
@@ -30,9 +33,11 @@ internal sealed class LiveCoordinator : IAsyncDisposable
     /// <summary>Where the coordinator keeps the payload a site uploaded for a task.</summary>
     public string PayloadPath(string taskId) => Path.Combine(DataDirectory, "updates", taskId + ".safetensors");
 
-    public static async Task<LiveCoordinator> StartAsync(string dataDirectory, TransportSecurity security, int? port = null)
+    /// <param name="extraSettings">More coordinator settings (e.g. Coordinator:AdminToken), applied last.</param>
+    public static async Task<LiveCoordinator> StartAsync(string dataDirectory, TransportSecurity security, int? port = null,
+        IReadOnlyDictionary<string, string?>? extraSettings = null)
     {
-        var coordinator = new LiveCoordinator(dataDirectory, port ?? FreePort(), security);
+        var coordinator = new LiveCoordinator(dataDirectory, port ?? FreePort(), security, extraSettings);
         await coordinator.RestartAsync();
         return coordinator;
     }
@@ -48,6 +53,7 @@ internal sealed class LiveCoordinator : IAsyncDisposable
             ["Coordinator:KeepUpdatePayloads"] = "true",
         };
         foreach (var (key, value) in Security.CoordinatorSettings(Port)) settings[key] = value;
+        foreach (var (key, value) in _extraSettings) settings[key] = value;
         var app = CoordinatorHost.Build([], builder =>
         {
             builder.Configuration.AddInMemoryCollection(settings);

@@ -1,4 +1,5 @@
-using FedTransfer.Rpc;
+using FedTransfer.Site.Egress;
+using Grpc.Net.Client;
 using System.Security.Cryptography.X509Certificates;
 
 namespace FedTransfer.EndToEnd.Tests.Support;
@@ -46,12 +47,9 @@ internal sealed class TransportSecurity
     /// <summary>The central team's channel to the coordinator.</summary>
     public GrpcChannel AdminChannel(int port)
     {
-        var options = new GrpcChannelOptions();
-        if (Pki is not null)
-        {
-            options.ClientCertificate = Pki.Admin.Load();
-            options.TrustedCa = X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaFile));
-        }
-        return GrpcChannel.Create(new Uri($"{Scheme}://127.0.0.1:{port}"), options);
+        var address = new Uri($"{Scheme}://127.0.0.1:{port}");
+        return Pki is null
+            ? CoordinatorChannel.Open(address)
+            : CoordinatorChannel.Open(address, Pki.Admin.Load(), X509Certificate2.CreateFromPem(File.ReadAllText(Pki.CaFile)));
     }
 }

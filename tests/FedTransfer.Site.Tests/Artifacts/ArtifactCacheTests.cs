@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Tests.Support;
 using Google.Protobuf;
@@ -165,7 +165,7 @@ public sealed class ArtifactCacheTests : IDisposable
             for (var at = offset; at < bytes.Length; at += ChunkSize, index++)
             {
                 await Task.Yield();
-                if (failAfter == index) throw new RpcException(StatusCode.Unavailable, "connection reset");
+                if (failAfter == index) throw new RpcException(new Status(StatusCode.Unavailable, "connection reset"));
                 if (index == SkipChunk) continue;
                 var data = bytes.AsSpan((int)at, (int)Math.Min(ChunkSize, bytes.Length - at)).ToArray();
                 if (corrupt && index == 0) data[0] ^= 0xFF;

@@ -33,6 +33,9 @@ public sealed class SiteOptionsValidatorTests : IDisposable
         { "Site:ReconnectMaxDelayMs", o => o.ReconnectMaxDelayMs = 10 },
         { "Site:FetchChunkBytes", o => o.FetchChunkBytes = 100 },
         { "Site:LedgerSegmentBytes", o => o.LedgerSegmentBytes = 1000 },
+        { "Site:TransferTimeoutSeconds", o => o.TransferTimeoutSeconds = 5 },
+        { "Site:Transport", o => o.Transport = (CoordinatorTransport)7 },
+        { "Site:Transport", o => o.Transport = CoordinatorTransport.GrpcWeb }, // gRPC-Web needs https; Valid() is plaintext
         { "Site:ImageClasses", o => o.ImageClasses = "5,5" },
         { "Site:ClientKeyFile", o => { o.CoordinatorUrl = "https://127.0.0.1:7443"; o.ClientCertificateFile = "/etc/hostname"; } },
         { "Site:CoordinatorUrl", o => o.TrustedCaFile = "/etc/hostname" },

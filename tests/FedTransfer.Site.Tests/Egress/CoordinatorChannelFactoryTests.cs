@@ -1,4 +1,4 @@
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Tests.Support;
@@ -11,13 +11,13 @@ public sealed class CoordinatorChannelFactoryTests : IDisposable
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
     private readonly TestPki _pki = new();
 
-    private GrpcListenerOptions MutualTls => new() { Url = "https://127.0.0.1:0", ServerCertificate = _pki.Server, RequireClientCertificate = true, ClientCa = _pki.Ca };
+    private Task<LoopbackCoordinator> StartMutualTlsAsync() => LoopbackCoordinator.StartAsync(_pki.Server, _pki.Ca);
 
     [Fact]
     public async Task Create_WithSiteCertificateAndCa_JoinsOverMutualTlsAsThatSite()
     {
         // Arrange
-        await using var server = await LoopbackCoordinator.StartAsync(MutualTls);
+        await using var server = await StartMutualTlsAsync();
         var options = new SiteOptions
         {
             CoordinatorUrl = server.Address.ToString(),
@@ -37,7 +37,7 @@ public sealed class CoordinatorChannelFactoryTests : IDisposable
     public async Task Create_WithoutClientCertificate_IsTurnedAwayAndNothingArrives()
     {
         // Arrange
-        await using var server = await LoopbackCoordinator.StartAsync(MutualTls);
+        await using var server = await StartMutualTlsAsync();
         using var gateway = EgressGateway.Connect(new SiteOptions { CoordinatorUrl = server.Address.ToString(), TrustedCaFile = _pki.CaFile },
             NullLogger<EgressGateway>.Instance);
 

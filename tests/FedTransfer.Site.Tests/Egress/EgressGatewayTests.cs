@@ -1,5 +1,5 @@
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Tests.Support;

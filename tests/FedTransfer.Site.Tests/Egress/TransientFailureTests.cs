@@ -1,5 +1,5 @@
 using System.Net.Sockets;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Egress;
 
 namespace FedTransfer.Site.Tests.Egress;
@@ -8,14 +8,14 @@ public sealed class TransientFailureTests
 {
     public static TheoryData<Exception, bool> Cases => new()
     {
-        { new RpcException(StatusCode.Unavailable, "restarting"), true },
-        { new RpcException(StatusCode.DeadlineExceeded, "slow"), true },
-        { new RpcException(StatusCode.Unknown, "wrapped", new IOException("reset")), true },
+        { new RpcException(new Status(StatusCode.Unavailable, "restarting")), true },
+        { new RpcException(new Status(StatusCode.DeadlineExceeded, "slow")), true },
+        { new RpcException(new Status(StatusCode.Unknown, "wrapped", new IOException("reset"))), true },
         { new HttpRequestException("refused"), true },
         { new SocketException(), true },
-        { new RpcException(StatusCode.ResourceExhausted, "payload too large"), false },
-        { new RpcException(StatusCode.InvalidArgument, "bad header"), false },
-        { new RpcException(StatusCode.Unauthenticated, "unknown session"), false },
+        { new RpcException(new Status(StatusCode.ResourceExhausted, "payload too large")), false },
+        { new RpcException(new Status(StatusCode.InvalidArgument, "bad header")), false },
+        { new RpcException(new Status(StatusCode.Unauthenticated, "unknown session")), false },
         { new InvalidOperationException("bug"), false },
     };
 
@@ -31,7 +31,7 @@ public sealed class TransientFailureTests
     public void IsSessionLost_OnlyUnauthenticated()
     {
         // Act / Assert
-        Assert.True(TransientFailure.IsSessionLost(new RpcException(StatusCode.Unauthenticated, "call Join again")));
-        Assert.False(TransientFailure.IsSessionLost(new RpcException(StatusCode.PermissionDenied, "other site")));
+        Assert.True(TransientFailure.IsSessionLost(new RpcException(new Status(StatusCode.Unauthenticated, "call Join again"))));
+        Assert.False(TransientFailure.IsSessionLost(new RpcException(new Status(StatusCode.PermissionDenied, "other site"))));
     }
 }

@@ -4,7 +4,7 @@ using System.Text;
 using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Ledger;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;
 using FedTransfer.Site.Ledger;

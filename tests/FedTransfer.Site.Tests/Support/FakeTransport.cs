@@ -1,5 +1,5 @@
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Egress;
 
 namespace FedTransfer.Site.Tests.Support;
@@ -61,7 +61,7 @@ internal sealed class FakeTransport : ICoordinatorTransport
             catch (OperationCanceledException)
             {
                 // The real channel reports a call cancelled by its caller as a CANCELLED status.
-                throw new RpcException(StatusCode.Cancelled, "PullTask was cancelled by the caller.");
+                throw new RpcException(new Status(StatusCode.Cancelled, "PullTask was cancelled by the caller."));
             }
         }
         return answer is null ? new PullTaskResponse { Stop = new StopInstruction { Reason = "script ended" } } : answer(request);

@@ -1,11 +1,16 @@
 using System.Collections.Concurrent;
-using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.AspNetCore.Web;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using FederationGrpc = FedTransfer.Contracts.V1.Federation;
 
 namespace FedTransfer.Site.Tests.Support;
 
@@ -35,32 +40,64 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
     /// <summary>Subjects of the client certificates seen at Join (empty when the call carried none).</summary>
     public ConcurrentQueue<string> JoinCertificates { get; } = new();
 
-    public static async Task<LoopbackCoordinator> StartAsync(GrpcListenerOptions? listener = null)
+    /// <param name="serverCertificate">TLS with this certificate (null: plaintext h2c).</param>
+    /// <param name="clientCa">With TLS, require a client certificate chaining to this CA.</param>
+    public static async Task<LoopbackCoordinator> StartAsync(X509Certificate2? serverCertificate = null, X509Certificate2? clientCa = null)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(listener ?? new GrpcListenerOptions { Url = "http://127.0.0.1:0" }));
-        builder.Services.AddGrpcLayer();
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, listen =>
+        {
+            listen.Protocols = serverCertificate is null ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
+            if (serverCertificate is null) return;
+            listen.UseHttps(https =>
+            {
+                https.ServerCertificate = serverCertificate;
+                if (clientCa is null) return;
+                https.ClientCertificateMode = ClientCertificateMode.RequireCertificate;
+                https.ClientCertificateValidation = (certificate, _, _) =>
+                    FedTransfer.Federation.Identity.ParticipantCertificate.CheckChain(certificate, clientCa, DateTimeOffset.UtcNow) is null;
+            });
+        }));
+        builder.Services.AddGrpc();
+        var self = new Holder();
+        builder.Services.AddSingleton(self);
         var app = builder.Build();
-        LoopbackCoordinator? self = null;
-        app.MapGrpcService(FederationService.ServiceName, s => s
-            .Unary(FederationService.Join, (r, c) => self!.Join(r, c))
-            .Unary(FederationService.PullTask, (r, _) => self!.Pull())
-            .ServerStreaming(FederationService.FetchArtifact, (r, w, _) => self!.FetchAsync(r, w))
-            .ClientStreaming(FederationService.PushResult, (r, _) => self!.PushAsync(r)));
+        app.UseGrpcWeb(new GrpcWebOptions { DefaultEnabled = true });
+        app.MapGrpcService<Service>();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await app.StartAsync(timeout.Token);
-        self = new LoopbackCoordinator(app);
-        return self;
+        self.Coordinator = new LoopbackCoordinator(app);
+        return self.Coordinator;
+    }
+
+    private sealed class Holder
+    {
+        public LoopbackCoordinator? Coordinator;
+    }
+
+    /// <summary>The generated service base, answering through the scripted coordinator.</summary>
+    private sealed class Service(Holder holder) : FederationGrpc.FederationBase
+    {
+        private LoopbackCoordinator Self => holder.Coordinator!;
+
+        public override Task<JoinResponse> Join(JoinRequest request, ServerCallContext context) => Self.Join(request, context);
+
+        public override Task<PullTaskResponse> PullTask(PullTaskRequest request, ServerCallContext context) => Self.Pull();
+
+        public override Task FetchArtifact(FetchArtifactRequest request, IServerStreamWriter<ArtifactChunk> responseStream, ServerCallContext context) =>
+            Self.FetchAsync(request, responseStream);
+
+        public override Task<Receipt> PushResult(IAsyncStreamReader<PushResultRequest> requestStream, ServerCallContext context) =>
+            Self.PushAsync(requestStream.ReadAllAsync(context.CancellationToken));
     }
 
     private Task<JoinResponse> Join(JoinRequest request, ServerCallContext context)
     {
         Calls.Enqueue("Join");
-        JoinCertificates.Enqueue(context.ClientCertificate?.Subject ?? "");
+        JoinCertificates.Enqueue(context.GetHttpContext().Connection.ClientCertificate?.Subject ?? "");
         return Task.FromResult(new JoinResponse { SiteId = "site-" + request.DisplayName, SessionId = "session-1", CoordinatorVersion = "loopback" });
     }
-
     private Task<PullTaskResponse> Pull()
     {
         Calls.Enqueue("PullTask");
@@ -70,7 +107,7 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
     private async Task FetchAsync(FetchArtifactRequest request, IServerStreamWriter<ArtifactChunk> writer)
     {
         Calls.Enqueue("FetchArtifact");
-        if (!Artifacts.TryGetValue(request.Digest, out var bytes)) throw new RpcException(StatusCode.NotFound, "no such artifact");
+        if (!Artifacts.TryGetValue(request.Digest, out var bytes)) throw new RpcException(new Status(StatusCode.NotFound, "no such artifact"));
         var size = request.ChunkSizeBytes == 0 ? 1 << 20 : request.ChunkSizeBytes;
         for (var at = request.Offset; at < bytes.Length; at += size)
         {
@@ -100,7 +137,7 @@ internal sealed class LoopbackCoordinator : IAsyncDisposable
             part.Chunk.WriteTo(payload);
         }
         if (Interlocked.Decrement(ref PushUnavailableCount) >= 0)
-            throw new RpcException(StatusCode.Unavailable, "coordinator restarting");
+            throw new RpcException(new Status(StatusCode.Unavailable, "coordinator restarting"));
         Pushes.Enqueue((header!, payload.ToArray(), chunks, largest));
         return new Receipt
         {

@@ -3,12 +3,15 @@ using FedTransfer.Contracts;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator;
 using FedTransfer.Coordinator.Artifacts;
-using FedTransfer.Rpc;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Google.Protobuf;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using FedTransfer.Site.Egress;
+using AdminGrpc = FedTransfer.Contracts.V1.Admin;
 
 namespace FedTransfer.Site.Tests.Support;
 
@@ -27,11 +30,13 @@ internal sealed class RealCoordinator : IAsyncDisposable
         _app = app;
         _dir = dir;
         Address = new Uri(app.Urls.First());
-        Admin = GrpcChannel.Create(Address);
+        _channel = CoordinatorChannel.Open(Address);
+        Admin = new AdminGrpc.AdminClient(_channel);
     }
 
+    private readonly GrpcChannel _channel;
     public Uri Address { get; }
-    public GrpcChannel Admin { get; }
+    public AdminGrpc.AdminClient Admin { get; }
     public UpdateFiles Updates => _app.Services.GetRequiredService<UpdateFiles>();
 
     /// <summary>The coordinator's receipt log (receipts.jsonl in its data folder), as an auditor is given it.</summary>
@@ -65,29 +70,29 @@ internal sealed class RealCoordinator : IAsyncDisposable
         var backbone = await UploadAsync(TestTasks.Payload([FedTransfer.Weights.Serialization.TensorRecord.Create<float>("blocks.0.attn.qkv.weight", new float[8], 2, 4)]));
         BackboneDigest = backbone.Digest;
         var adapter = await UploadAsync(TestTasks.Payload(TestTasks.Delta(0f)));
-        var federation = await Admin.UnaryAsync(AdminService.CreateFederation, new CreateFederationRequest
+        var federation = await Admin.CreateFederationAsync(new CreateFederationRequest
         {
             Name = "allowlist", BackboneDigest = backbone.Digest, AdapterSpec = "lora:r=2", TaskSpec = "classify:classes=3",
             InitialAdapterDigest = adapter.Digest,
-        });
-        return await Admin.UnaryAsync(AdminService.StartRun, new StartRunRequest
+        }).ResponseAsync;
+        return await Admin.StartRunAsync(new StartRunRequest
         {
             FederationId = federation.FederationId, Rounds = 1, Strategy = "fedavg", Fraction = 1.0, MinSites = 1,
             RoundTimeoutSeconds = roundTimeoutSeconds,
             HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 4, LearningRate = 0.01, Seed = 7 },
-        });
+        }).ResponseAsync;
     }
 
     /// <summary>Every event of the run until it finishes or fails.</summary>
     public async Task<List<RunEvent>> EventsToEndAsync(string runId, TimeSpan timeout)
     {
         var events = new List<RunEvent>();
-        await foreach (var e in Admin.ServerStreaming(AdminService.WatchRun, new WatchRunRequest { RunId = runId }, new CallOptions { Timeout = timeout }))
+        await foreach (var e in Admin.WatchRun(new WatchRunRequest { RunId = runId }, deadline: DateTime.UtcNow + timeout).ResponseStream.ReadAllAsync())
             events.Add(e);
         return events;
     }
 
-    private Task<ArtifactRef> UploadAsync(byte[] bytes) => Admin.ClientStreamingAsync(AdminService.UploadArtifact, Parts(bytes));
+    private Task<ArtifactRef> UploadAsync(byte[] bytes) => ClientStreaming.SendAsync(Admin.UploadArtifact(), Parts(bytes));
 
     private static async IAsyncEnumerable<UploadArtifactRequest> Parts(byte[] bytes, [EnumeratorCancellation] CancellationToken ct = default)
     {
@@ -98,7 +103,7 @@ internal sealed class RealCoordinator : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        Admin.Dispose();
+        _channel.Dispose();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await _app.StopAsync(timeout.Token);
         await _app.DisposeAsync();

@@ -1,5 +1,5 @@
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Policy;
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Weights;
@@ -98,7 +98,7 @@ public sealed class SiteTaskRunnerTests : IDisposable
         // Arrange
         await _rig.JoinAsync();
         await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
-        _rig.Transport.PushFailures.Enqueue(new RpcException(StatusCode.Unauthenticated, "unknown session"));
+        _rig.Transport.PushFailures.Enqueue(new RpcException(new Status(StatusCode.Unauthenticated, "unknown session")));
         var rejoins = 0;
         Task Rejoin(CancellationToken ct)
         {

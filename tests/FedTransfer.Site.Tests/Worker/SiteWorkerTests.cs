@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using FedTransfer.Contracts.V1;
-using FedTransfer.Rpc;
+using Grpc.Core;
 using FedTransfer.Site.Tests.Support;
 
 namespace FedTransfer.Site.Tests.Worker;
@@ -14,7 +14,7 @@ public sealed class SiteWorkerTests : IDisposable
     public async Task Execute_CoordinatorUnavailable_BacksOffWithGrowingDelaysThenJoins()
     {
         // Arrange: three refused connections; then the coordinator tells the site to stop.
-        for (var i = 0; i < 3; i++) _rig.Transport.JoinFailures.Enqueue(new RpcException(StatusCode.Unavailable, "connection refused"));
+        for (var i = 0; i < 3; i++) _rig.Transport.JoinFailures.Enqueue(new RpcException(new Status(StatusCode.Unavailable, "connection refused")));
         var worker = _rig.Worker();
         var clock = Stopwatch.StartNew();
 
@@ -34,7 +34,7 @@ public sealed class SiteWorkerTests : IDisposable
     public async Task Execute_SessionLost_JoinsAgainAndPollsWithTheNewSession()
     {
         // Arrange
-        _rig.Transport.PullAnswers.Enqueue(_ => throw new RpcException(StatusCode.Unauthenticated, "unknown session"));
+        _rig.Transport.PullAnswers.Enqueue(_ => throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown session")));
         var worker = _rig.Worker();
 
         // Act
