@@ -10,16 +10,18 @@ internal sealed class OnnxRuntimeReference : IDisposable
 
     public OnnxRuntimeReference(string path)
     {
-        // One intra-op thread: the result does not depend on how the machine's cores are shared.
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var options = SingleThreaded();
         _session = new InferenceSession(path, options);
     }
 
     public OnnxRuntimeReference(byte[] model)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
+        using var options = SingleThreaded();
         _session = new InferenceSession(model, options);
     }
+
+    // One intra-op thread: the result does not depend on how the machine's cores are shared.
+    private static SessionOptions SingleThreaded() => new() { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
 
     /// <summary>Runs the model on <paramref name="input"/> of <paramref name="shape"/> and returns its first output, flattened.</summary>
     public float[] Run(float[] input, int[] shape)
