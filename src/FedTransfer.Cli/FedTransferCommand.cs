@@ -20,6 +20,7 @@ internal static class FedTransferCommand
         CoordinatorCommand.Create(),
         SiteCommand.Create(),
         PretrainCommand.Create(),
+        new Command("backbone", "Pretrained backbones from other formats.") { BackboneImportCommand.Create() },
         FinetuneCommand.Create(),
         new Command("federation", "Federations: a backbone, an adapter spec and a task.") { FederationCreateCommand.Create() },
         new Command("run", "Runs of federated rounds.") { RunStartCommand.Create() },

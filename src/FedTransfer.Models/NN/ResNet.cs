@@ -31,11 +31,15 @@ public sealed class ResNet : TransferModule
             inChannels = stageChannels;
         }
         Features = inChannels;
+        InputChannels = channels;
         AddChild("fc", new ClassificationHead(inChannels, classes));
     }
 
     /// <summary>ResNet-18: 11.7 M parameters at 1000 classes.</summary>
     public static ResNet ResNet18(int classes, int channels = 3) => new([2, 2, 2, 2], classes, channels);
+
+    /// <summary>Channels of the input images.</summary>
+    public int InputChannels { get; }
 
     /// <summary>Width of the pooled features fed to <c>fc</c>.</summary>
     public long Features { get; }
