@@ -9,10 +9,9 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from step_timing import time_steps  # noqa: E402
+from step_timing import adamw_step, time_steps  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
@@ -33,23 +32,13 @@ def main():
     for name, p in model.named_parameters():
         p.requires_grad_(name.startswith("fc."))
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
     images = torch.randn(args.batch_size, 3, 112, 112)
     labels = torch.arange(args.batch_size) % 5
-
-    def step():
-        logits = model(images)
-        loss = F.cross_entropy(logits, labels)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        with torch.no_grad():
-            correct = (logits.argmax(1) == labels).sum()
-        return loss.item(), correct.item()
+    step = adamw_step(model, params, images, labels)
 
     model.train()
     time_steps("resnet18", step, args.warmup, args.steps, args.batch_size)
+
 
 if __name__ == "__main__":
     main()

@@ -9,10 +9,9 @@ import os
 import sys
 
 import torch
-import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from step_timing import time_steps  # noqa: E402
+from step_timing import adamw_step, time_steps  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
@@ -38,23 +37,13 @@ def main():
             torch.nn.init.kaiming_uniform_(p, a=5 ** 0.5)
         p.requires_grad_(ref.is_trainable(name, kind))
     params = [p for p in model.parameters() if p.requires_grad]
-    optimizer = torch.optim.AdamW(params, lr=1e-3, weight_decay=0.01)
     images = torch.randn(args.batch_size, 1, 28, 28)
     labels = torch.arange(args.batch_size) % 5
-
-    def step():
-        logits = model(images)
-        loss = F.cross_entropy(logits, labels)
-        optimizer.zero_grad()
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(params, 1.0)
-        optimizer.step()
-        with torch.no_grad():
-            correct = (logits.argmax(1) == labels).sum()
-        return loss.item(), correct.item()
+    step = adamw_step(model, params, images, labels)
 
     model.train()
     time_steps("vit", step, args.warmup, args.steps, args.batch_size)
+
 
 if __name__ == "__main__":
     main()
