@@ -1,9 +1,31 @@
 """The training step `fedtransfer bench-training` times, and its timing, printed as the same name=value lines."""
+import argparse
+import os
 import resource
+import sys
 import time
 
 import torch
 import torch.nn.functional as F
+
+# The reference models of the parity tests (vit_reference, resnet_reference) are the models both benches time.
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
+
+
+def step_arguments(batch_size, steps, warmup, adapter=None):
+    """The options `fedtransfer bench-training` takes, with these defaults; sets threads and seed 0 as ours does."""
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--batch-size", type=int, default=batch_size)
+    parser.add_argument("--steps", type=int, default=steps)
+    parser.add_argument("--warmup", type=int, default=warmup)
+    if adapter is not None:
+        parser.add_argument("--adapter", default=adapter)
+    args = parser.parse_args()
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(0)
+    return args
 
 
 def adamw_step(model, params, images, labels):

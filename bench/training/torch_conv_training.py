@@ -4,30 +4,18 @@ A ResNet-18 (the parity tests' reference, named like torchvision) at 112x112 wit
 head: forward in training mode, cross-entropy, backward, grad-norm clip 1.0, AdamW on the head, loss.item() and the count
 of correct predictions, as ours does. Prints samples_per_s=N and peak_rss_mb=N (ru_maxrss of this process).
 """
-import argparse
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from step_timing import adamw_step, time_steps  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
+from step_timing import adamw_step, step_arguments, time_steps  # noqa: E402
 import resnet_reference as ref  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=16)
-    parser.add_argument("--steps", type=int, default=20)
-    parser.add_argument("--warmup", type=int, default=3)
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    args = step_arguments(16, 20, 3)
     model = ref.ResNet([2, 2, 2, 2], classes=5, channels=3, width=64)
     for name, p in model.named_parameters():
         p.requires_grad_(name.startswith("fc."))

@@ -4,31 +4,18 @@ The model is the reference ViT the parity tests use (tests/FedTransfer.Models.Te
 PEFT way; the step is forward, cross-entropy, backward, grad-norm clip 1.0, AdamW on LoRA + head, loss.item() and the
 count of correct predictions, as ours does. Prints samples_per_s=N.
 """
-import argparse
 import os
 import sys
 
 import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from step_timing import adamw_step, time_steps  # noqa: E402
-
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "tests", "FedTransfer.Models.Tests", "Assets"))
+from step_timing import adamw_step, step_arguments, time_steps  # noqa: E402
 import vit_reference as ref  # noqa: E402
 
 
 def main():
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--batch-size", type=int, default=64)
-    parser.add_argument("--steps", type=int, default=100)
-    parser.add_argument("--warmup", type=int, default=10)
-    parser.add_argument("--adapter", default="lora:r=8,alpha=16,targets=attn.qkv|mlp.fc1")
-    args = parser.parse_args()
-
-    torch.set_num_threads(args.threads)
-    torch.manual_seed(0)
+    args = step_arguments(64, 100, 10, adapter="lora:r=8,alpha=16,targets=attn.qkv|mlp.fc1")
     config = dict(image_size=28, channels=1, patch_size=7, dim=64, depth=4, heads=4, mlp_ratio=2.0, classes=5)
     model = ref.VisionTransformer(config)
     kind = ref.attach(model, config, args.adapter)
