@@ -17,7 +17,7 @@ APT_PACKAGES=(dataset-fashion-mnist python3-torch python3-numpy python3-grpcio p
   python3-cryptography protobuf-compiler)
 # TorchSharp 0.107's libLibTorchSharp.so asks for GLIBCXX_3.4.32 (GCC 13); where the system's libstdc++ stops earlier
 # (Debian 12: 3.4.30) build/glibcxx-compat.sh patches each build output, with these tools.
-if ! grep -qa 'GLIBCXX_3\.4\.32' "$(ldconfig -p | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')" 2>/dev/null; then
+if build/glibcxx-compat.sh --needed; then
   APT_PACKAGES+=(patchelf binutils g++)
 fi
 

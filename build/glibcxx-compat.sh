@@ -7,15 +7,24 @@
 # cache: the output file may be a hard link into it, so the patched copy replaces the link instead of writing through it.
 # Idempotent; prints one line when it patches, nothing when there is nothing to do.
 #   usage: build/glibcxx-compat.sh DIR
+#          build/glibcxx-compat.sh --needed   exit 0 when this system needs the step (build.sh and the tests ask)
 set -euo pipefail
-dir=${1:?usage: glibcxx-compat.sh DIR}
+
+# The one test of whether the step applies: Debian 13 and Ubuntu 24.04 have the symbol version, Debian 12 does not.
+system_lacks_glibcxx_3_4_32() {
+  local libstdcxx
+  libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
+  ! { [ -n "$libstdcxx" ] && grep -qa 'GLIBCXX_3\.4\.32' "$libstdcxx"; }
+}
+if [ "${1:-}" = --needed ]; then system_lacks_glibcxx_3_4_32; exit; fi
+
+dir=${1:?usage: glibcxx-compat.sh DIR | --needed}
 lib=$dir/libLibTorchSharp.so
 shim_name=libfedtransfer_glibcxx_compat.so
 here=$(cd "$(dirname "$0")" && pwd)
 [ -f "$lib" ] || exit 0
 
-system_libstdcxx=$(ldconfig -p 2>/dev/null | awk '/libstdc\+\+\.so\.6 .*x86-64/ {print $NF; exit}')
-if [ -n "$system_libstdcxx" ] && grep -qa 'GLIBCXX_3\.4\.32' "$system_libstdcxx"; then exit 0; fi   # Debian 13, Ubuntu 24.04
+system_lacks_glibcxx_3_4_32 || exit 0
 # Tool output is read whole into variables: with pipefail, `readelf | grep -q` fails when grep stops reading early.
 versions=$(readelf -V -W "$lib")
 grep -q 'Name: GLIBCXX_3\.4\.32 ' <<<"$versions" || exit 0                                                 # nothing asks for it
