@@ -65,7 +65,7 @@ internal static class FinetuneCommand
                 Trainer = new TrainerOptions { LearningRate = r.GetValue(learningRate) ?? DefaultLearningRate(trainingMode), WeightDecay = 0.01, Device = device },
             };
             var fit = TrainingProgressView.Fit($"finetune {trainingMode.ToName()}", model, train, options, token);
-            var eval = Trainer.Evaluate(model, test.TensorBatches(256, device));
+            var eval = Trainer.Evaluate(model, test, 256, device);
 
             var outDir = r.GetValue(output) ?? Path.Combine("data", "finetune", trainingMode.ToName());
             Directory.CreateDirectory(outDir);

@@ -63,7 +63,7 @@ internal static class PretrainCommand
                 Trainer = new TrainerOptions { LearningRate = r.GetValue(learningRate), WeightDecay = 0.05, LabelSmoothing = r.GetValue(labelSmoothing), Device = device },
             };
             var fit = TrainingProgressView.Fit("pretrain", model, train, options, token);
-            var eval = Trainer.Evaluate(model, test.TensorBatches(256, device));
+            var eval = Trainer.Evaluate(model, test, 256, device);
 
             var files = new BackboneFiles(r.GetValue(output)!);
             files.Save(model, new Dictionary<string, string>

@@ -46,12 +46,8 @@ internal sealed class DemoModels(DemoSettings settings, BackboneFiles backbone)
         return Evaluate(model, test);
     }
 
-    private static EvaluationResult Evaluate(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, Dataset test)
-    {
-        model.eval();
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        return Trainer.Evaluate(model, test.TensorBatches(256, TorchSharp.torch.CPU));
-    }
+    private static EvaluationResult Evaluate(TorchSharp.torch.nn.Module<TorchSharp.torch.Tensor, TorchSharp.torch.Tensor> model, Dataset test) =>
+        Trainer.Evaluate(model, test, 256, TorchSharp.torch.CPU);
 
     private VisionTransformer Create() => InitialAdapter.Create(backbone, _spec, DemoSettings.Classes);
 }

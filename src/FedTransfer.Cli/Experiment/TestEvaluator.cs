@@ -19,6 +19,6 @@ internal sealed class TestEvaluator(BackboneFiles backbone, Dataset test)
         using var scope = TorchSharp.torch.NewDisposeScope();
         using var model = InitialAdapter.Create(backbone, AdapterSpec.Parse(adapterSpec), ExperimentSettings.Classes);
         ModelCheckpoint.LoadTrainable(model, adapterPath);
-        return Trainer.Evaluate(model, test.TensorBatches(250, TorchSharp.torch.CPU)).Accuracy;
+        return Trainer.Evaluate(model, test, 250, TorchSharp.torch.CPU).Accuracy;
     }
 }

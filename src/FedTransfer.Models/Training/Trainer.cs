@@ -1,3 +1,4 @@
+using FedTransfer.Models.Data;
 using FedTransfer.Models.NN;
 using TorchSharp;
 using TorchSharp.Modules;
@@ -60,10 +61,22 @@ public sealed class Trainer : IDisposable
     }
 
     /// <summary>
-    /// Mean loss and accuracy of <paramref name="model"/> over batches, without gradients, in evaluation mode. The batches stay
-    /// the caller's (made before each step's scope opens): enumerate <see cref="BatchTensors.TensorBatches"/> inside a scope.
+    /// Mean loss and accuracy of <paramref name="model"/> over <paramref name="data"/> in batches of <paramref name="batchSize"/>
+    /// on <paramref name="device"/>, without gradients, in evaluation mode; each batch's tensors live only for its step.
+    /// Stops between batches when <paramref name="cancellationToken"/> fires.
     /// </summary>
-    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, IEnumerable<(Tensor Inputs, Tensor Labels)> batches)
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, Dataset data, int batchSize, Device device, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return Evaluate(model, data.Batches(batchSize, shuffle: false), batch => batch.ToTensors(device), cancellationToken);
+    }
+
+    /// <summary>Mean loss and accuracy over tensors the caller made (and still owns), as the overload over a data set computes them.</summary>
+    public static EvaluationResult Evaluate(nn.Module<Tensor, Tensor> model, IEnumerable<(Tensor Inputs, Tensor Labels)> batches) =>
+        Evaluate(model, batches, batch => batch, CancellationToken.None);
+
+    private static EvaluationResult Evaluate<TBatch>(nn.Module<Tensor, Tensor> model, IEnumerable<TBatch> batches, Func<TBatch, (Tensor Inputs, Tensor Labels)> toTensors,
+        CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(batches);
@@ -74,9 +87,11 @@ public sealed class Trainer : IDisposable
         try
         {
             using var noGrad = no_grad();
-            foreach (var (inputs, labels) in batches)
+            foreach (var batch in batches)
             {
+                cancellationToken.ThrowIfCancellationRequested();
                 using var scope = NewDisposeScope();
+                var (inputs, labels) = toTensors(batch);
                 var logits = model.call(inputs);
                 var n = labels.shape[0];
                 lossSum += nn.functional.cross_entropy(logits, labels).item<float>() * n;

@@ -52,20 +52,8 @@ internal static class ProximalTrainingLoop
     /// <summary>Mean loss and accuracy over <paramref name="data"/>, in evaluation mode and without gradients.</summary>
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> model, Dataset data, int batchSize, Device device, CancellationToken ct)
     {
-        model.eval();
-        double lossSum = 0;
-        long correct = 0;
-        using var noGrad = no_grad();
-        foreach (var batch in data.Batches(batchSize, shuffle: false))
-        {
-            ct.ThrowIfCancellationRequested();
-            using var scope = NewDisposeScope();
-            var (inputs, labels) = batch.ToTensors(device);
-            var logits = model.call(inputs);
-            lossSum += nn.functional.cross_entropy(logits, labels).item<float>() * batch.Count;
-            correct += logits.argmax(1).eq(labels).sum().item<long>();
-        }
-        return data.Count == 0 ? (double.NaN, double.NaN) : (lossSum / data.Count, (double)correct / data.Count);
+        var result = Trainer.Evaluate(model, data, batchSize, device, ct);
+        return (result.Loss, result.Accuracy);
     }
 
     /// <summary>Σ‖w − w_global‖² over the trainable tensors; the global copies carry no gradient.</summary>
