@@ -43,14 +43,16 @@ public sealed class Trainer : IDisposable
     /// <summary>One step on a batch: forward, loss, backward, clip, AdamW update.</summary>
     /// <param name="inputs">Model inputs on the trainer's device (e.g. [B, C, H, W] images).</param>
     /// <param name="labels">Int64 class indices [B] on the same device.</param>
-    public StepResult Step(Tensor inputs, Tensor labels)
+    /// <param name="penalty">A term added to the objective, made inside the step's scope (FedProx's proximal term); the
+    /// reported loss stays the cross-entropy.</param>
+    public StepResult Step(Tensor inputs, Tensor labels, Func<Tensor>? penalty = null)
     {
         using var scope = NewDisposeScope();
         _model.train();
         var logits = _model.call(inputs);
         var loss = nn.functional.cross_entropy(logits, labels, label_smoothing: _options.LabelSmoothing);
         _optimizer.zero_grad();
-        loss.backward();
+        (penalty is null ? loss : loss.add(penalty())).backward();
         if (_options.ClipNorm > 0)
             nn.utils.clip_grad_norm_(_parameters, _options.ClipNorm);
         _optimizer.step();

@@ -20,8 +20,8 @@ internal static class ProximalTrainingLoop
     public static (double Loss, double Accuracy) Train(nn.Module<Tensor, Tensor> model, IReadOnlyList<(string name, Parameter parameter)> trainable,
         IReadOnlyDictionary<string, Tensor> global, Dataset data, LocalHyperParameters hp, Device device, CancellationToken ct)
     {
-        var parameters = trainable.Select(t => t.parameter).ToArray();
-        using var optimizer = optim.AdamW(parameters, hp.LearningRate, weight_decay: 0);
+        using var trainer = new Trainer(model, new TrainerOptions { LearningRate = hp.LearningRate, WeightDecay = 0, ClipNorm = ClipNorm, Device = device });
+        Func<Tensor>? proximal = hp.FedProxMu > 0 ? () => ProximalTerm(trainable, global).mul(hp.FedProxMu / 2) : null;
         double lossSum = 0;
         long correct = 0, count = 0;
         for (var epoch = 0; epoch < hp.Epochs; epoch++)
@@ -30,20 +30,15 @@ internal static class ProximalTrainingLoop
             foreach (var batch in data.Batches(hp.BatchSize, shuffle: true, SeededRandom.Derive(unchecked((ulong)hp.Seed), (ulong)epoch)))
             {
                 ct.ThrowIfCancellationRequested();
-                using var scope = NewDisposeScope();
-                model.train();
-                var (inputs, labels) = batch.ToTensors(device);
-                var logits = model.call(inputs);
-                var loss = nn.functional.cross_entropy(logits, labels);
-                var objective = hp.FedProxMu > 0 ? loss.add(ProximalTerm(trainable, global).mul(hp.FedProxMu / 2)) : loss;
-                optimizer.zero_grad();
-                objective.backward();
-                nn.utils.clip_grad_norm_(parameters, ClipNorm);
-                optimizer.step();
-                using (no_grad())
-                    correct += logits.argmax(1).eq(labels).sum().item<long>();
-                lossSum += loss.item<float>() * batch.Count;
-                count += batch.Count;
+                StepResult step;
+                using (NewDisposeScope())
+                {
+                    var (inputs, labels) = batch.ToTensors(device);
+                    step = trainer.Step(inputs, labels, proximal);
+                }
+                lossSum += step.Loss * step.Count;
+                correct += step.Correct;
+                count += step.Count;
             }
         }
         return count == 0 ? (double.NaN, double.NaN) : (lossSum / count, (double)correct / count);
