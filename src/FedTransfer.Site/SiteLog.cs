@@ -36,8 +36,14 @@ internal static partial class SiteLog
     [LoggerMessage(11, LogLevel.Information, "{Kind} task {TaskId} abandoned: the site is shutting down; nothing was sent")]
     public static partial void TaskAbandoned(ILogger logger, string kind, string taskId);
 
-    [LoggerMessage(12, LogLevel.Error, "{Kind} task {TaskId} (round {Round}) failed and sent nothing: {Reason}")]
-    public static partial void TaskFailed(ILogger logger, string kind, string taskId, int round, string reason);
+    [LoggerMessage(12, LogLevel.Error, "{Kind} task {TaskId} (round {Round}) cannot be done on this site ({Code}): {Reason}; no result is sent, only the decline code")]
+    public static partial void TaskFailed(ILogger logger, string kind, string taskId, int round, Contracts.V1.DeclineReason code, string reason);
+
+    [LoggerMessage(16, LogLevel.Error, "{Kind} task {TaskId}: its decline ({Code}) could not be sent either: {Reason}; polling again after a pause")]
+    public static partial void DeclineNotSent(ILogger logger, string kind, string taskId, Contracts.V1.DeclineReason code, string reason);
+
+    [LoggerMessage(17, LogLevel.Error, "The site sends nothing for now: {Reason}; trying again in {DelayMs:F0} ms (attempt {Attempt})")]
+    public static partial void SendingPaused(ILogger logger, string reason, double delayMs, int attempt);
 
     [LoggerMessage(13, LogLevel.Information, "Receipt for task {TaskId} (round {Round}): {Outcome} {Reason}")]
     public static partial void ReceiptKept(ILogger logger, string taskId, int round, string outcome, string reason);

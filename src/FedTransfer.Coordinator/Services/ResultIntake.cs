@@ -170,7 +170,7 @@ internal sealed class ResultIntake(
     private UpdateCheck Check(RunContext run, TaskRow task, ResultHeader header, IReadOnlyDictionary<string, double> metrics)
     {
         // A decline counts as the site's answer without a result (like a rejection), so the round need not wait for it.
-        if (header.Declined != DeclineReason.Unspecified) return UpdateCheck.Reject($"the site declined the task under its local policy: {DeclineText(header.Declined)}");
+        if (header.Declined != DeclineReason.Unspecified) return UpdateCheck.Reject(DeclineText(header.Declined));
         var examples = header.ExampleCount;
         var check = UpdateValidator.CheckExampleCount(examples);
         if (!check.IsValid) return check;
@@ -186,10 +186,16 @@ internal sealed class ResultIntake(
 
     private static string DeclineText(DeclineReason reason) => reason switch
     {
-        DeclineReason.BackboneNotAllowed => "backbone not allowed",
-        DeclineReason.AdapterNotAllowed => "adapter spec not allowed",
-        DeclineReason.TooFewExamples => "too few local examples",
-        _ => $"reason code {(int)reason}",
+        DeclineReason.BackboneNotAllowed => "the site declined the task under its local policy: backbone not allowed",
+        DeclineReason.AdapterNotAllowed => "the site declined the task under its local policy: adapter spec not allowed",
+        DeclineReason.TooFewExamples => "the site declined the task under its local policy: too few local examples",
+        DeclineReason.LabelMismatch => "the site cannot do the task: its labels do not fit the task's classes; check classes= in the task spec",
+        DeclineReason.IncompatibleBackbone => "the site cannot do the task: it cannot build this backbone with this adapter spec",
+        DeclineReason.NonFiniteLoss => "the site cannot do the task: training diverged (non-finite loss); lower the learning rate or check the backbone for NaN weights",
+        DeclineReason.OutOfMemory => "the site cannot do the task: it ran out of memory; lower the batch size",
+        DeclineReason.InvalidTask => "the site cannot do the task: its hyper-parameters or task spec are unusable there",
+        DeclineReason.LocalFault => "the site cannot do the task: a local fault (the site's log says which)",
+        _ => $"the site declined the task (reason code {(int)reason})",
     };
 
     private static string Describe(UpdateEncoding encoding) =>

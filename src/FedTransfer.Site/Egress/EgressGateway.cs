@@ -166,7 +166,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
         catch (IOException e)
         {
             SiteLog.EgressRefused(_log, record.Kind, e.Message);
-            throw new EgressRefusedException(record.Kind, e.Message);
+            throw new EgressRefusedException(record.Kind, e.Message, ledgerUnavailable: true);
         }
         if (refusal is not null)
         {

@@ -7,12 +7,19 @@ namespace FedTransfer.Site.Egress;
 public sealed class EgressRefusedException : Exception
 {
     /// <summary>Creates the exception for a refused message of <paramref name="kind"/>.</summary>
-    public EgressRefusedException(EgressKind kind, string reason)
+    public EgressRefusedException(EgressKind kind, string reason, bool ledgerUnavailable = false)
         : base($"egress refused ({kind}): {reason}")
     {
         Kind = kind;
         Reason = reason;
+        LedgerUnavailable = ledgerUnavailable;
     }
+
+    /// <summary>
+    /// True when the message was refused only because the ledger could not record it (a full or read-only disk): the
+    /// site fails closed, and tries again later instead of giving up, since the fault may pass.
+    /// </summary>
+    public bool LedgerUnavailable { get; }
 
     /// <summary>Which outbound call was refused.</summary>
     public EgressKind Kind { get; }

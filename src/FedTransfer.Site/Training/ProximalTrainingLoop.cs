@@ -36,6 +36,10 @@ internal static class ProximalTrainingLoop
                     var (inputs, labels) = batch.ToTensors(device);
                     step = trainer.Step(inputs, labels, proximal);
                 }
+                // A diverged loss cannot recover, and its delta would be refused at the door anyway: stop at once.
+                if (!double.IsFinite(step.Loss))
+                    throw new TaskNotFeasibleException(Contracts.V1.DeclineReason.NonFiniteLoss,
+                        $"the training loss became {step.Loss} in epoch {epoch + 1}; lower the learning rate, or check the backbone and the global adapter for NaN weights");
                 lossSum += step.Loss * step.Count;
                 correct += step.Correct;
                 count += step.Count;

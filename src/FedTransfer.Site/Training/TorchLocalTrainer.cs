@@ -1,3 +1,4 @@
+using DeclineReason = FedTransfer.Contracts.V1.DeclineReason;
 using FedTransfer.Federation.Hosting;
 using System.Diagnostics;
 using FedTransfer.Site.Configuration;
@@ -57,7 +58,8 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
     {
         var hp = request.HyperParameters;
         if (hp.Epochs < 1 || hp.BatchSize < 1 || !(hp.LearningRate > 0) || !(hp.FedProxMu >= 0))
-            throw new ArgumentException($"hyper-parameters out of range: epochs {hp.Epochs}, batch {hp.BatchSize}, lr {hp.LearningRate}, mu {hp.FedProxMu}");
+            throw new TaskNotFeasibleException(DeclineReason.InvalidTask,
+                $"hyper-parameters out of range: epochs {hp.Epochs}, batch {hp.BatchSize}, lr {hp.LearningRate}, mu {hp.FedProxMu}");
         var clock = Stopwatch.StartNew();
         var splits = _data.Splits;
         var device = _device.Value;
@@ -73,6 +75,8 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         var (valLoss, valAccuracy) = ProximalTrainingLoop.Evaluate(model, splits.Validation, hp.BatchSize, device, ct);
 
         var delta = DeltaOf(trainable.ToDictionary(t => t.name, t => (Tensor)t.parameter, StringComparer.Ordinal), global, request.Trainable);
+        if (delta.FirstOrDefault(d => !Array.TrueForAll(d.ToSingles(), float.IsFinite)) is { } bad)
+            throw new TaskNotFeasibleException(DeclineReason.NonFiniteLoss, $"the delta of '{bad.Name}' holds NaN or infinite values; lower the learning rate");
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["train_loss"] = trainLoss, ["train_accuracy"] = trainAccuracy };
         if (splits.Validation.Count > 0)
         {
@@ -101,16 +105,26 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         var task = TaskSpec.Parse(taskSpec);
         var maxLabel = Math.Max(MaxLabel(splits.Train), MaxLabel(splits.Validation));
         if (maxLabel >= task.Classes)
-            throw new InvalidOperationException($"local labels go up to {maxLabel} but the task has {task.Classes} classes; map the labels with Site:ImageClasses");
+            throw new TaskNotFeasibleException(DeclineReason.LabelMismatch,
+                $"local labels go up to {maxLabel} but the task has {task.Classes} classes; map the labels with Site:ImageClasses");
         var schema = new SafeTensorsSchema(expected);
-        // The adapter file must hold exactly the trainable set: a frozen backbone weight in it would otherwise be loaded.
-        schema.EnsureConforms(SafeTensors.ReadHeaderFile(adapter), adapter);
-        var model = SiteModelFactory.Create(backbone, adapterSpec, task, _options.BackboneConfigFile);
+        nn.Module<Tensor, Tensor> model;
+        try
+        {
+            // The adapter file must hold exactly the trainable set: a frozen backbone weight in it would otherwise be loaded.
+            schema.EnsureConforms(SafeTensors.ReadHeaderFile(adapter), adapter);
+            model = SiteModelFactory.Create(backbone, adapterSpec, task, _options.BackboneConfigFile);
+        }
+        catch (Exception e) when (e is InvalidOperationException or FormatException or ArgumentException)
+        {
+            throw new TaskNotFeasibleException(DeclineReason.IncompatibleBackbone, e.Message, e);
+        }
         try
         {
             var violations = schema.Check(model.NamedTrainableParameters().Select(p => new TensorSpec(p.name, p.parameter.dtype.ToDType(), p.parameter.shape)));
             if (violations.Count > 0)
-                throw new InvalidOperationException($"adapter spec '{adapterSpec}' on this backbone does not train the task's tensors: {violations[0].Message}");
+                throw new TaskNotFeasibleException(DeclineReason.IncompatibleBackbone,
+                    $"adapter spec '{adapterSpec}' on this backbone does not train the task's tensors: {violations[0].Message}");
             ModelCheckpoint.LoadTrainable(model, adapter);
             model.to(device);
             return model;

@@ -28,6 +28,7 @@ internal sealed class SiteTaskRunner
     private readonly ILogger _log;
     private readonly SitePolicy _policy;
     private readonly GaussianNoise _noise;
+    private readonly FailedTasks _failed = new();
 
     // policy: null = SitePolicy.Permissive. noise: null = the OS CSPRNG; only tests pass a seeded one.
     public SiteTaskRunner(EgressGateway gateway, ArtifactCache cache, ILocalTrainer trainer, ReceiptStore receipts, ILogger<SiteTaskRunner> log,
@@ -44,7 +45,7 @@ internal sealed class SiteTaskRunner
 
     /// <summary>Trains and pushes the delta. <paramref name="rejoin"/> opens a new session when the coordinator lost ours mid-push.</summary>
     public Task RunTrainAsync(TrainTask task, Func<CancellationToken, Task> rejoin, CancellationToken ct) =>
-        GuardAsync(task.TaskId, task.Round, "train", ct, async () =>
+        GuardAsync(task.TaskId, task.Round, "train", rejoin, ct, async () =>
         {
             if (await DeclinedAsync("train", task.TaskId, task.Round, task.Backbone, task.AdapterSpec, true, rejoin, ct).ConfigureAwait(false)) return;
             var trainable = EgressRules.ToTrainableSet(task.Trainable);
@@ -55,7 +56,7 @@ internal sealed class SiteTaskRunner
             var request = new LocalTrainRequest(backbone, adapter, task.AdapterSpec, task.TaskSpec,
                 new LocalHyperParameters(hp.Epochs, hp.BatchSize, hp.LearningRate, hp.FedproxMu, hp.Seed),
                 trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)).ToList());
-            var result = await _trainer.TrainAsync(request, ct).ConfigureAwait(false);
+            var result = await LocalWorkAsync(() => _trainer.TrainAsync(request, ct), ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
             var header = new ResultHeader
             {
@@ -70,13 +71,13 @@ internal sealed class SiteTaskRunner
 
     /// <summary>Evaluates the global adapter on the validation split and pushes the metrics.</summary>
     public Task RunEvaluateAsync(EvaluateTask task, Func<CancellationToken, Task> rejoin, CancellationToken ct) =>
-        GuardAsync(task.TaskId, task.Round, "evaluate", ct, async () =>
+        GuardAsync(task.TaskId, task.Round, "evaluate", rejoin, ct, async () =>
         {
             if (await DeclinedAsync("evaluate", task.TaskId, task.Round, task.Backbone, task.AdapterSpec, false, rejoin, ct).ConfigureAwait(false)) return;
             var backbone = await _cache.GetAsync(task.Backbone, ct).ConfigureAwait(false);
             var adapter = await _cache.GetAsync(task.GlobalAdapter, ct).ConfigureAwait(false);
-            var evaluation = await _trainer.EvaluateAsync(
-                new LocalEvaluateRequest(backbone, adapter, task.AdapterSpec, task.TaskSpec, Math.Max(1, task.BatchSize)), ct).ConfigureAwait(false);
+            var evaluation = await LocalWorkAsync(() => _trainer.EvaluateAsync(
+                new LocalEvaluateRequest(backbone, adapter, task.AdapterSpec, task.TaskSpec, Math.Max(1, task.BatchSize)), ct), ct).ConfigureAwait(false);
             ct.ThrowIfCancellationRequested();
             var header = new ResultHeader
             {
@@ -96,8 +97,7 @@ internal sealed class SiteTaskRunner
         var reason = _policy.Judge(digest, adapterSpec, isTrain, examples);
         if (reason == DeclineReason.Unspecified) return false;
         SiteLog.TaskDeclined(_log, kind, taskId, round, reason, _policy.Explain(reason, digest, adapterSpec, examples));
-        var header = new ResultHeader { TaskId = taskId, Round = round, Declined = reason, PayloadEncoding = PayloadEncoding.None };
-        await PushAsync(header, ReadOnlyMemory<byte>.Empty, rejoin, ct).ConfigureAwait(false);
+        await DeclineAsync(kind, taskId, round, reason, rejoin, ct).ConfigureAwait(false);
         return true;
     }
 
@@ -130,8 +130,28 @@ internal sealed class SiteTaskRunner
         SiteLog.ReceiptKept(_log, receipt.TaskId, receipt.Round, receipt.Outcome.ToString(), receipt.Reason);
     }
 
-    private async Task GuardAsync(string taskId, int round, string kind, CancellationToken ct, Func<Task> work)
+    // What the trainer throws is about this site and this task, never about the coordinator: an IOException from a
+    // read-only data folder must not pass for a transport failure and send the worker reconnecting.
+    private static async Task<T> LocalWorkAsync<T>(Func<Task<T>> work, CancellationToken ct)
     {
+        try
+        {
+            return await work().ConfigureAwait(false);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && e is not (TaskNotFeasibleException or OperationCanceledException))
+        {
+            throw new TaskNotFeasibleException(TaskFailureClassifier.Classify(e), e.Message, e);
+        }
+    }
+
+    private async Task GuardAsync(string taskId, int round, string kind, Func<CancellationToken, Task> rejoin, CancellationToken ct, Func<Task> work)
+    {
+        if (_failed.ReasonFor(taskId) is { } known)
+        {
+            // Offered again because the decline did not get through: answer at once, without redoing the work.
+            await DeclineAsync(kind, taskId, round, known, rejoin, ct).ConfigureAwait(false);
+            return;
+        }
         SiteLog.TaskStarted(_log, kind, taskId, round);
         try
         {
@@ -142,9 +162,34 @@ internal sealed class SiteTaskRunner
             SiteLog.TaskAbandoned(_log, kind, taskId);
             throw;
         }
-        catch (Exception e) when (!TransientFailure.IsTransient(e) && !TransientFailure.IsSessionLost(e))
+        catch (TaskDeclineUndeliveredException)
         {
-            SiteLog.TaskFailed(_log, kind, taskId, round, e.Message);
+            throw;
+        }
+        catch (Exception e) when (e is TaskNotFeasibleException || (!TransientFailure.IsTransient(e) && !TransientFailure.IsSessionLost(e)))
+        {
+            var reason = TaskFailureClassifier.Classify(e);
+            SiteLog.TaskFailed(_log, kind, taskId, round, reason, e.Message);
+            _failed.Remember(taskId, reason);
+            await DeclineAsync(kind, taskId, round, reason, rejoin, ct).ConfigureAwait(false);
+        }
+    }
+
+    // Tells the coordinator, once and with the code only, that this site will not answer the task, so the round goes on
+    // without it instead of waiting out its timeout. A decline the door refuses (the ledger cannot record it) is not
+    // retried here: the task stays in the failed set and the worker's next poll tries again after its pause.
+    private async Task DeclineAsync(string kind, string taskId, int round, DeclineReason reason, Func<CancellationToken, Task> rejoin, CancellationToken ct)
+    {
+        var header = new ResultHeader { TaskId = taskId, Round = round, Declined = reason, PayloadEncoding = PayloadEncoding.None };
+        try
+        {
+            await PushAsync(header, ReadOnlyMemory<byte>.Empty, rejoin, ct).ConfigureAwait(false);
+            _failed.Forget(taskId);
+        }
+        catch (Exception e) when (!ct.IsCancellationRequested && !TransientFailure.IsTransient(e) && !TransientFailure.IsSessionLost(e))
+        {
+            SiteLog.DeclineNotSent(_log, kind, taskId, reason, e.Message);
+            throw new TaskDeclineUndeliveredException(taskId, e);
         }
     }
 }

@@ -74,6 +74,20 @@ internal sealed class SiteWorker : BackgroundService
                 // Shutdown: a call cut short surfaces as a cancellation or as a CANCELLED status; neither is an error.
                 break;
             }
+            catch (Exception e) when (e is TaskDeclineUndeliveredException or EgressRefusedException { LedgerUnavailable: true })
+            {
+                // Fail closed and keep running: nothing leaves while it cannot be recorded, and the fault may pass (space freed).
+                var delay = _backoff.Next();
+                SiteLog.SendingPaused(_log, e.Message, delay.TotalMilliseconds, _backoff.Failures);
+                try
+                {
+                    await Task.Delay(delay, stop).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+            }
             catch (EgressRefusedException e)
             {
                 // The site's own configuration produced a message it may not send: retrying cannot help.

@@ -171,6 +171,26 @@ public sealed class ResultIntakeTests : IAsyncLifetime
         }).ToArray();
     }
 
+    [Theory]
+    [InlineData(DeclineReason.LabelMismatch, "the site cannot do the task: its labels do not fit the task's classes")]
+    [InlineData(DeclineReason.NonFiniteLoss, "the site cannot do the task: training diverged (non-finite loss)")]
+    [InlineData(DeclineReason.OutOfMemory, "the site cannot do the task: it ran out of memory")]
+    [InlineData(DeclineReason.IncompatibleBackbone, "the site cannot do the task: it cannot build this backbone")]
+    [InlineData(DeclineReason.InvalidTask, "the site cannot do the task: its hyper-parameters or task spec")]
+    [InlineData(DeclineReason.LocalFault, "the site cannot do the task: a local fault")]
+    [InlineData((DeclineReason)77, "the site declined the task (reason code 77)")]
+    public async Task Decline_TypedReason_IsRecordedWithItsExplanationAndTheTaskIsNotOfferedAgain(DeclineReason reason, string expected)
+    {
+        var (_, tasks) = await StartRoundAsync(2, 1, timeoutSeconds: 600);
+
+        var declined = await tasks[0].Site.PushAsync(tasks[0].Task.TaskId, 1, 0, null, declined: reason);
+        var next = await tasks[0].Site.PullAsync(maxWaitMs: 200);
+
+        Assert.Equal(ResultOutcome.Rejected, declined.Outcome);
+        Assert.StartsWith(expected, declined.Reason);
+        Assert.Equal(PullTaskResponse.InstructionOneofCase.Wait, next.InstructionCase);
+    }
+
     [Fact]
     public async Task Decline_CountsAsAnAnswerWithoutResult_SoTheRoundClosesWithoutWaitingForTheTimeout()
     {

@@ -172,6 +172,35 @@ public sealed class EgressAllowlistEndToEndTests
         Assert.Null(push.Tensors);
     }
 
+    [Fact]
+    public async Task TrainTask_SiteCannotDoIt_DeclinesOnceWithTheTypedReasonAndTheRoundClosesWithoutReofferingIt()
+    {
+        // Arrange: the site's labels do not fit the task's head (issue 17, item 1: such a site retook the task 4,677
+        // times in 30 s while the round waited out its timeout).
+        await using var coordinator = await RealCoordinator.StartAsync();
+        var run = await coordinator.StartRunAsync(roundTimeoutSeconds: 60);
+        using var site = new LoopbackSite(coordinator.Address, SitePolicy.Permissive);
+        site.Trainer.Failure = new FedTransfer.Site.Training.TaskNotFeasibleException(DeclineReason.LabelMismatch, "local labels go up to 9 but the task has 2 classes");
+        var task = await site.NextTrainTaskAsync();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+
+        // Act
+        await site.Runner.RunTrainAsync(task, _ => Task.CompletedTask, CancellationToken.None);
+        var again = await site.Gateway.PullTaskAsync(new PullTaskRequest { SessionId = site.Gateway.SessionId!, MaxWaitMs = 300 }, Timeout, CancellationToken.None);
+        var events = await coordinator.EventsToEndAsync(run.RunId, Timeout);
+
+        // Assert: the coordinator recorded the typed reason, did not hand the task out again, and closed the round at once.
+        var update = Assert.Single(events, e => e.EventCase == RunEvent.EventOneofCase.SiteUpdate).SiteUpdate;
+        Assert.Equal(ResultOutcome.Rejected, update.Outcome);
+        Assert.StartsWith("the site cannot do the task: its labels do not fit", update.Reason);
+        Assert.NotEqual(PullTaskResponse.InstructionOneofCase.Train, again.InstructionCase);
+        Assert.Equal(RunEvent.EventOneofCase.RunFailed, events[^1].EventCase);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"the round waited {clock.Elapsed} instead of closing on the decline");
+        Assert.Single(site.Trainer.TrainRequests);
+        var push = Assert.Single(site.LedgerRecords(), r => r.Kind == "push");
+        Assert.Equal((LedgerFormat.Sent, "LabelMismatch", 0L), (push.Decision, push.Declined, push.PayloadBytes));
+    }
+
     /// <summary>The site's real parts (gateway over a gRPC channel, artifact cache, task runner) with a scripted trainer.</summary>
     private sealed class LoopbackSite : IDisposable
     {

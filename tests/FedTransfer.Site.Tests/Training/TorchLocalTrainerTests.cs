@@ -127,10 +127,12 @@ public sealed class TorchLocalTrainerTests : IDisposable
         SafeTensors.WriteFile(poisoned, [.. file.Tensors, TensorRecord.Create<float>("layers.0.bias", new float[8], 8)]);
 
         // Act
-        var error = await Assert.ThrowsAsync<SafeTensorsSchemaException>(() =>
+        var error = await Assert.ThrowsAsync<TaskNotFeasibleException>(() =>
             Trainer().TrainAsync(_fed.Request() with { GlobalAdapterPath = poisoned }, CancellationToken.None));
 
         // Assert
+        Assert.Equal(Contracts.V1.DeclineReason.IncompatibleBackbone, error.Reason);
+        Assert.IsType<SafeTensorsSchemaException>(error.InnerException);
         Assert.Contains("layers.0.bias", error.Message);
     }
 
@@ -141,10 +143,40 @@ public sealed class TorchLocalTrainerTests : IDisposable
         using var fed = new TinyFederation(labelsUpTo: 4);
 
         // Act
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => Trainer(fed).TrainAsync(fed.Request(), CancellationToken.None));
+        var error = await Assert.ThrowsAsync<TaskNotFeasibleException>(() => Trainer(fed).TrainAsync(fed.Request(), CancellationToken.None));
 
         // Assert
+        Assert.Equal(Contracts.V1.DeclineReason.LabelMismatch, error.Reason);
         Assert.Contains("Site:ImageClasses", error.Message);
+    }
+
+    [Fact]
+    public async Task Train_LearningRateThatDiverges_StopsWithNonFiniteLoss()
+    {
+        // Arrange: a learning rate of 1e30 sends the weights to infinity within a step or two.
+        var request = _fed.Request();
+        request = request with { HyperParameters = request.HyperParameters with { LearningRate = 1e30, Epochs = 3 } };
+
+        // Act
+        var error = await Assert.ThrowsAsync<TaskNotFeasibleException>(() => Trainer().TrainAsync(request, CancellationToken.None));
+
+        // Assert
+        Assert.Equal(Contracts.V1.DeclineReason.NonFiniteLoss, error.Reason);
+        Assert.Contains("learning rate", error.Message);
+    }
+
+    [Fact]
+    public async Task Train_HyperParametersOutOfRange_IsAnInvalidTask()
+    {
+        // Arrange
+        var request = _fed.Request();
+        request = request with { HyperParameters = request.HyperParameters with { BatchSize = 0 } };
+
+        // Act
+        var error = await Assert.ThrowsAsync<TaskNotFeasibleException>(() => Trainer().TrainAsync(request, CancellationToken.None));
+
+        // Assert
+        Assert.Equal(Contracts.V1.DeclineReason.InvalidTask, error.Reason);
     }
 
     [Fact]

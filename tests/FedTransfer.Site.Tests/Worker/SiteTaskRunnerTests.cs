@@ -1,6 +1,7 @@
 using FedTransfer.Contracts.V1;
 using Grpc.Core;
 using FedTransfer.Site.Policy;
+using FedTransfer.Site.Training;
 using FedTransfer.Site.Tests.Support;
 using FedTransfer.Weights;
 using FedTransfer.Weights.Adapters;
@@ -62,19 +63,69 @@ public sealed class SiteTaskRunnerTests : IDisposable
     }
 
     [Fact]
-    public async Task RunTrain_TrainerFails_SendsNothingAndDoesNotThrow()
+    public async Task RunTrain_TrainerFails_DeclinesWithTheCodeOnlyAndDoesNotThrow()
     {
         // Arrange
         await _rig.JoinAsync();
         await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
-        _rig.Trainer.Failure = new InvalidOperationException("adapter spec does not match");
+        _rig.Trainer.Failure = new TaskNotFeasibleException(DeclineReason.LabelMismatch, "local labels go up to 9 but the task has 5 classes");
+
+        // Act
+        await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert: one decline, no delta, no metrics, and the receipt kept.
+        var (header, payload) = Assert.Single(_rig.Transport.Pushes);
+        Assert.Equal(DeclineReason.LabelMismatch, header.Declined);
+        Assert.Empty(payload);
+        Assert.Empty(header.Metrics);
+        Assert.Equal(0, header.ExampleCount);
+        Assert.Equal("task-1", Assert.Single(_rig.Receipts.ReadAll()).TaskId);
+    }
+
+    public static TheoryData<Exception, DeclineReason> LocalFailures => new()
+    {
+        { new OutOfMemoryException(), DeclineReason.OutOfMemory },
+        { new System.Runtime.InteropServices.ExternalException("[enforce fail at alloc_cpu.cpp:117] DefaultCPUAllocator: can't allocate memory: you tried to allocate 25600000000 bytes"), DeclineReason.OutOfMemory },
+        { new UnauthorizedAccessException("Access to the path '/data/site/cache' is denied."), DeclineReason.LocalFault },
+        // An IOException from the site's own disk is a local fault, not a coordinator that is away.
+        { new IOException("Read-only file system : '/data/site/images'"), DeclineReason.LocalFault },
+        { new FormatException("task spec 'classify:classes=x': classes must be an integer"), DeclineReason.InvalidTask },
+    };
+
+    [Theory]
+    [MemberData(nameof(LocalFailures))]
+    public async Task RunTrain_LocalFailure_DeclinesWithItsTypedReason(Exception failure, DeclineReason expected)
+    {
+        // Arrange
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Trainer.Failure = failure;
 
         // Act
         await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
 
         // Assert
-        Assert.Empty(_rig.Transport.Pushes);
-        Assert.Empty(_rig.Receipts.ReadAll());
+        Assert.Equal(expected, Assert.Single(_rig.Transport.Pushes).Header.Declined);
+    }
+
+    [Fact]
+    public async Task RunTrain_SameImpossibleTaskOfferedAgainAfterALostDecline_DeclinesWithoutTrainingAgain()
+    {
+        // Arrange: the first decline is refused by the coordinator's side of the wire (a non-transient error).
+        await _rig.JoinAsync();
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Trainer.Failure = new TaskNotFeasibleException(DeclineReason.NonFiniteLoss, "the training loss became NaN");
+        _rig.Transport.PushFailures.Enqueue(new RpcException(new Status(StatusCode.Internal, "stream reset")));
+
+        // Act
+        var first = await Record.ExceptionAsync(() => _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None));
+        await _rig.ReceiveAsync(TestTasks.AsInstruction(TestTasks.Train()));
+        await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
+
+        // Assert: the worker was told to pause, the trainer ran once, and the second offer got the decline.
+        Assert.IsType<FedTransfer.Site.Worker.TaskDeclineUndeliveredException>(first);
+        Assert.Single(_rig.Trainer.TrainRequests);
+        Assert.Equal(DeclineReason.NonFiniteLoss, Assert.Single(_rig.Transport.Pushes).Header.Declined);
     }
 
     [Fact]
@@ -88,8 +139,10 @@ public sealed class SiteTaskRunnerTests : IDisposable
         // Act
         await _rig.Runner.RunTrainAsync(TestTasks.Train(), Rejoin, CancellationToken.None);
 
-        // Assert
-        Assert.Empty(_rig.Transport.Pushes);
+        // Assert: the delta never left; the coordinator hears only that the site will not answer.
+        var (header, payload) = Assert.Single(_rig.Transport.Pushes);
+        Assert.Equal(DeclineReason.LocalFault, header.Declined);
+        Assert.Empty(payload);
     }
 
     [Fact]

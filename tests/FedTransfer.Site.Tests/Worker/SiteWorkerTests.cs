@@ -31,6 +31,28 @@ public sealed class SiteWorkerTests : IDisposable
     }
 
     [Fact]
+    public async Task Execute_ImpossibleTaskWhoseDeclineIsLost_PausesThenDeclinesTheRepeatWithoutRetraining()
+    {
+        // Arrange: the task cannot be done here; the first decline is lost on the wire; the coordinator offers the task again.
+        _rig.Trainer.Failure = new FedTransfer.Site.Training.TaskNotFeasibleException(DeclineReason.LabelMismatch, "local labels go up to 9 but the task has 2 classes");
+        _rig.Transport.PullAnswers.Enqueue(_ => TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Transport.PullAnswers.Enqueue(_ => TestTasks.AsInstruction(TestTasks.Train()));
+        _rig.Transport.PushFailures.Enqueue(new RpcException(new Status(StatusCode.Internal, "stream reset")));
+        var worker = _rig.Worker();
+
+        // Act
+        await worker.StartAsync(CancellationToken.None);
+        await _rig.Lifetime.StopRequested.Task.WaitAsync(Limit);
+        await worker.StopAsync(CancellationToken.None);
+
+        // Assert: trained once, paused (logged) instead of looping or exiting, then the repeat got the decline.
+        Assert.Single(_rig.Trainer.TrainRequests);
+        Assert.Equal(DeclineReason.LabelMismatch, Assert.Single(_rig.Transport.Pushes).Header.Declined);
+        Assert.Contains(_rig.WorkerLog.Entries, e => e.Message.StartsWith("The site sends nothing for now", StringComparison.Ordinal));
+        Assert.Equal(3, _rig.Transport.Pulls.Count);
+    }
+
+    [Fact]
     public async Task Execute_SessionLost_JoinsAgainAndPollsWithTheNewSession()
     {
         // Arrange
