@@ -37,8 +37,11 @@ public sealed class CoordinatorOptions
     /// <summary>Upper bound on how long a PullTask call is held open, in milliseconds (0 .. 60000).</summary>
     public int MaxPullWaitMs { get; set; } = 30_000;
 
-    /// <summary>A site not heard from for this long (seconds) is offline and not sampled.</summary>
-    public int SiteLivenessSeconds { get; set; } = 120;
+    /// <summary>
+    /// A site is online while its connection is open (<see cref="Sites.SitePresence"/>); a site that has not called since
+    /// this coordinator started is online for this long (seconds) after it was last heard from. Offline sites are not sampled.
+    /// </summary>
+    public int SiteLivenessSeconds { get; set; } = 10;
 
     /// <summary>
     /// Without a TLS client certificate, identify a site by its display name. Only for plaintext development setups:

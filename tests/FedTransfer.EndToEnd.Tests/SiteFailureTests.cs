@@ -33,4 +33,32 @@ public sealed class SiteFailureTests
         Assert.DoesNotContain(events, e => e.EventCase == RunEvent.EventOneofCase.SiteUpdate && e.SiteUpdate.SiteId == dead);
         await RoundChecks.AssertEveryRoundIsFedAvgAsync(cluster, events);
     }
+
+    [Fact]
+    public async Task SiteWhoseNetworkVanishes_IsOfflineWithinTenSecondsAndNotSampled()
+    {
+        // Arrange: clinic-b reaches the coordinator through a relay that will silently drop everything (no FIN, no RST).
+        await using var cluster = await Cluster.StartAsync([("clinic-a", 50), ("clinic-b", 60)], behindProxy: "clinic-b");
+        var status = await cluster.Admin.StatusAsync();
+        var vanishing = status.Sites.Single(s => s.DisplayName == "clinic-b").SiteId;
+
+        // Act
+        cluster.Proxy!.Freeze();
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while ((await cluster.Admin.StatusAsync()).Sites.Single(s => s.SiteId == vanishing).State == SiteState.Online && clock.Elapsed < TimeSpan.FromSeconds(30))
+            await Task.Delay(200);
+        var offlineAfter = clock.Elapsed;
+        var federation = await cluster.Admin.CreateFederationAsync(cluster.Files);
+        var run = await cluster.Admin.StartRunAsync(federation.FederationId, rounds: 1, minSites: 1, roundTimeoutSeconds: 30);
+        var events = await cluster.Admin.WatchAsync(run.RunId);
+
+        // Assert: keepalive (2 s + 4 s, on Kestrel's 1 s heartbeat) found it; the last-seen time stays that of its last call; the run went on without it.
+        Assert.True(offlineAfter <= TimeSpan.FromSeconds(10), $"the vanished site stayed online for {offlineAfter.TotalSeconds:F1} s");
+        var site = (await cluster.Admin.StatusAsync()).Sites.Single(s => s.SiteId == vanishing);
+        Assert.Equal(SiteState.Offline, site.State);
+        Assert.True(site.LastSeenUnixMs > 0);
+        Assert.Equal(RunEvent.EventOneofCase.RunFinished, events[^1].EventCase);
+        Assert.All(events.Where(e => e.EventCase == RunEvent.EventOneofCase.RoundStarted),
+            e => Assert.DoesNotContain(vanishing, e.RoundStarted.SampledSiteIds));
+    }
 }

@@ -49,6 +49,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<RunStore>();
         services.AddSingleton<TaskStore>();
         services.AddSingleton<EventStore>();
+        services.AddSingleton<SitePresence>();
         services.AddSingleton<SiteDirectory>();
         services.AddSingleton<TaskMailbox>();
         services.AddSingleton<RunEventHub>();

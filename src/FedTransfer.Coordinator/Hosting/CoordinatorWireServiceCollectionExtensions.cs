@@ -1,3 +1,4 @@
+using FedTransfer.Coordinator.Sites;
 using FedTransfer.Contracts;
 using FedTransfer.Coordinator.Security;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -22,7 +23,7 @@ internal static class CoordinatorWireServiceCollectionExtensions
         });
         services.AddOptions<Grpc.AspNetCore.Server.GrpcServiceOptions>().Configure<IOptions<CoordinatorOptions>>((grpc, o) =>
             grpc.MaxReceiveMessageSize = o.Value.MaxReceiveMessageSizeBytes);
-        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CoordinatorOptions>>((kestrel, o) => KestrelListener.Listen(kestrel, o.Value.Listener));
+        services.AddOptions<KestrelServerOptions>().Configure<IOptions<CoordinatorOptions>, SitePresence>((kestrel, o, presence) => KestrelListener.Listen(kestrel, o.Value.Listener, presence));
         // grpc.health.v1: SERVING once the host has started; the empty service name stands for the whole coordinator.
         services.AddGrpcHealthChecks().AddCheck("coordinator", () => Microsoft.Extensions.Diagnostics.HealthChecks.HealthCheckResult.Healthy());
         services.AddGrpcReflection();

@@ -17,7 +17,8 @@ namespace FedTransfer.Coordinator;
 internal static class KestrelListener
 {
     /// <exception cref="ArgumentException">The URL, certificate files or limits are invalid; the message names the setting.</exception>
-    public static void Listen(KestrelServerOptions kestrel, ListenerOptions options)
+    /// <param name="presence">Told when each connection opens and closes, so a site's liveness follows its connection.</param>
+    public static void Listen(KestrelServerOptions kestrel, ListenerOptions options, Sites.SitePresence? presence = null)
     {
         var (address, port) = ParseUrl(options.Url);
         Validate(options);
@@ -36,6 +37,22 @@ internal static class KestrelListener
         {
             // Plaintext has no ALPN to choose with: h2c prior knowledge only. TLS offers h2 (gRPC) and http/1.1 (gRPC-Web).
             listen.Protocols = serverCertificate is null ? HttpProtocols.Http2 : HttpProtocols.Http1AndHttp2;
+            if (presence is not null)
+            {
+                // Outermost, so it sees the connection from accept to close whatever TLS and HTTP do inside it.
+                listen.Use(next => async connection =>
+                {
+                    presence.ConnectionOpened(connection.ConnectionId);
+                    try
+                    {
+                        await next(connection).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        presence.ConnectionClosed(connection.ConnectionId);
+                    }
+                });
+            }
             if (serverCertificate is null) return;
             listen.UseHttps(https =>
             {

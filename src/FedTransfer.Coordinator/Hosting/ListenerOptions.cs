@@ -60,10 +60,10 @@ public sealed class ListenerOptions
     public int MaxStreamsPerConnection { get; set; } = 256;
 
     /// <summary>Interval of server keepalive pings on a connection that has been quiet; null disables them.</summary>
-    public TimeSpan? KeepAlivePingDelay { get; set; } = Contracts.WireLimits.KeepAlivePingDelay;
+    public TimeSpan? KeepAlivePingDelay { get; set; } = Contracts.WireLimits.ServerKeepAlivePingDelay;
 
     /// <summary>How long to wait for a ping's answer before closing the connection (and failing its calls).</summary>
-    public TimeSpan KeepAlivePingTimeout { get; set; } = Contracts.WireLimits.KeepAlivePingTimeout;
+    public TimeSpan KeepAlivePingTimeout { get; set; } = Contracts.WireLimits.ServerKeepAlivePingTimeout;
 
     /// <summary>True when <see cref="Url"/> asks for TLS.</summary>
     public bool UseTls => Url.StartsWith("https://", StringComparison.OrdinalIgnoreCase);

@@ -16,7 +16,7 @@ internal sealed class SiteObjectAccess(SiteDirectory sites, TaskStore tasks, Cal
     /// <exception cref="RpcException">UNAUTHENTICATED for an unknown session (join again); PERMISSION_DENIED for another site's.</exception>
     public string SiteOfSession(string sessionId, ServerCallContext context)
     {
-        var siteId = sites.RequireSession(sessionId);
+        var siteId = sites.RequireSession(sessionId, context.GetHttpContext()?.Connection.Id);
         if (CallerIdentity.Of(context) is { } caller && caller.Name != siteId)
             throw callers.Refuse(context, StatusCode.PermissionDenied, $"this session belongs to site '{siteId}', not to '{caller.Name}'; join with your own certificate");
         return siteId;

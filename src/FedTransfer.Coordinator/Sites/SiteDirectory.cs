@@ -16,13 +16,15 @@ internal sealed class SiteDirectory
     private readonly SiteStore _store;
     private readonly TimeProvider _clock;
     private readonly CoordinatorOptions _options;
+    private readonly SitePresence _presence;
     private readonly ConcurrentDictionary<string, SiteRow> _sites = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, string> _sessions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _lastSeen = new(StringComparer.Ordinal);
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
-    public SiteDirectory(SiteStore store, TimeProvider clock, IOptions<CoordinatorOptions> options)
+    public SiteDirectory(SiteStore store, TimeProvider clock, IOptions<CoordinatorOptions> options, SitePresence? presence = null)
     {
+        _presence = presence ?? new SitePresence();
         _store = store;
         _clock = clock;
         _options = options.Value;
@@ -57,10 +59,12 @@ internal sealed class SiteDirectory
 
     /// <summary>The site holding <paramref name="sessionId"/> (whether the caller may use it is <see cref="Security.SiteObjectAccess"/>'s rule).</summary>
     /// <exception cref="RpcException">UNAUTHENTICATED for an unknown session: join again.</exception>
-    public string RequireSession(string sessionId)
+    /// <param name="connectionId">The connection the call came on (Kestrel's id), so the site's presence follows it.</param>
+    public string RequireSession(string sessionId, string? connectionId = null)
     {
         if (string.IsNullOrEmpty(sessionId) || !_sessions.TryGetValue(sessionId, out var siteId))
             throw new RpcException(new Status(StatusCode.Unauthenticated, "unknown or expired session_id: call Join again"));
+        if (connectionId is not null) _presence.Bind(siteId, connectionId);
         Touch(siteId);
         return siteId;
     }
@@ -74,9 +78,14 @@ internal sealed class SiteDirectory
         if (now - before >= PersistEvery.TotalMilliseconds) _store.Touch(siteId, now);
     }
 
-    /// <summary>Whether the site was heard from within the liveness window.</summary>
+    /// <summary>
+    /// Whether the site is alive: while its connection is watched, exactly whether that connection is open (a killed
+    /// site is offline the moment its connection drops, a silent network within the keepalive ping delay plus timeout);
+    /// otherwise (since a coordinator restart, before the site called again) whether it was heard from within the
+    /// liveness window.
+    /// </summary>
     public bool IsOnline(string siteId) =>
-        _lastSeen.TryGetValue(siteId, out var seen) && NowMs - seen <= _options.SiteLivenessSeconds * 1000L;
+        _presence.IsConnected(siteId) ?? (_lastSeen.TryGetValue(siteId, out var seen) && NowMs - seen <= _options.SiteLivenessSeconds * 1000L);
 
     /// <summary>Sites heard from within the liveness window.</summary>
     public IReadOnlyList<SiteRow> Online() => _sites.Values.Where(s => IsOnline(s.SiteId)).OrderBy(s => s.SiteId, StringComparer.Ordinal).ToArray();

@@ -41,6 +41,46 @@ public class SiteDirectoryTests
     }
 
     [Fact]
+    public void Online_SiteOnAWatchedConnection_IsOnlineWhileItIsOpenHoweverLongItIsSilent_AndOfflineTheMomentItCloses()
+    {
+        using var test = new TestDatabase();
+        var clock = new ManualClock();
+        var presence = new SitePresence();
+        var sites = new SiteDirectory(new SiteStore(test.Db), clock, Options.Create(new CoordinatorOptions { SiteLivenessSeconds = 10 }), presence);
+        var row = sites.Join("s1", "Site 1", "1.0", "cpu", 100, 10);
+        presence.ConnectionOpened("c1");
+        sites.RequireSession(row.SessionId, "c1");
+
+        clock.Advance(TimeSpan.FromMinutes(5)); // training, no call
+        var whileOpen = sites.IsOnline("s1");
+        presence.ConnectionClosed("c1");
+        var afterClose = sites.IsOnline("s1");
+
+        Assert.True(whileOpen);
+        Assert.False(afterClose);
+        Assert.Empty(sites.Online());
+    }
+
+    [Fact]
+    public void Online_SiteWithTwoConnections_StaysOnlineUntilTheLastCloses()
+    {
+        var presence = new SitePresence();
+        presence.ConnectionOpened("c1");
+        presence.ConnectionOpened("c2");
+        presence.Bind("s1", "c1");
+        presence.Bind("s1", "c2");
+        presence.Bind("s1", "c2");
+
+        presence.ConnectionClosed("c1");
+        var afterFirst = presence.IsConnected("s1");
+        presence.ConnectionClosed("c2");
+
+        Assert.True(afterFirst);
+        Assert.False(presence.IsConnected("s1"));
+        Assert.Null(presence.IsConnected("never-seen"));
+    }
+
+    [Fact]
     public void RequireSession_Unknown_IsUnauthenticated()
     {
         using var test = new TestDatabase();

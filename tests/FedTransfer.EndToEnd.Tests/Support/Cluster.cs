@@ -37,19 +37,25 @@ internal sealed class Cluster : IAsyncDisposable
     public LiveCoordinator Coordinator { get; private set; } = null!;
     public AdminCalls Admin { get; private set; } = null!;
 
+    /// <summary>The relay the <c>behindProxy</c> site dials through, or null.</summary>
+    public BlackHoleProxy? Proxy { get; private set; }
+
     /// <summary>Starts the coordinator and every site (a site's services may be replaced) and waits until all joined.</summary>
+    /// <param name="behindProxy">A site that dials through a <see cref="BlackHoleProxy"/> (<see cref="Proxy"/>) instead of directly.</param>
     public static async Task<Cluster> StartAsync(IReadOnlyList<(string Name, int Images)> sites, Func<string, Action<IServiceCollection>?>? replace = null,
-        string adapterSpec = TinyVitFederation.LoraSpecText)
+        string adapterSpec = TinyVitFederation.LoraSpecText, string? behindProxy = null)
     {
         var cluster = new Cluster(sites, adapterSpec);
         try
         {
             cluster.Coordinator = await LiveCoordinator.StartAsync(cluster._temp.Combine("coordinator"), cluster.Security);
             cluster.Admin = new AdminCalls(cluster.Security.AdminChannel(cluster.Coordinator.Port));
+            if (behindProxy is not null) cluster.Proxy = new BlackHoleProxy(cluster.Coordinator.Port);
             foreach (var (name, _) in sites)
             {
+                var port = name == behindProxy ? cluster.Proxy!.Port : cluster.Coordinator.Port;
                 cluster._sites[name] = await LiveSite.StartAsync(name, cluster.Files.SiteDataDirectories[name], cluster._temp.Combine("sites", name, "cache"),
-                    cluster.Coordinator.Port, cluster.Security, replace?.Invoke(name));
+                    port, cluster.Security, replace?.Invoke(name));
             }
             await cluster.Admin.WaitForSitesAsync(sites.Count);
             return cluster;
@@ -76,6 +82,7 @@ internal sealed class Cluster : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         foreach (var site in _sites.Values) await site.DisposeAsync();
+        if (Proxy is not null) await Proxy.DisposeAsync();
         Admin?.Dispose();
         if (Coordinator is not null) await Coordinator.DisposeAsync();
         _temp.Dispose();
