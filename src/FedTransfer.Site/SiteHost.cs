@@ -57,6 +57,19 @@ public static class SiteHost
     }
 
     /// <summary>
+    /// Validates the settings and opens the ledger, the two things a start fails on most. Called before the host
+    /// starts, their faults reach the caller as exceptions with one-line messages; inside StartAsync the host would
+    /// first log them with a stack trace ("Hosting failed to start").
+    /// </summary>
+    /// <exception cref="Microsoft.Extensions.Options.OptionsValidationException">A setting is invalid.</exception>
+    /// <exception cref="Federation.Ledger.LedgerCorruptException">The ledger is damaged; the message says what to do.</exception>
+    public static void OpenBeforeStart(IHost host)
+    {
+        _ = host.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<Configuration.SiteOptions>>().Value;
+        _ = host.Services.GetRequiredService<Ledger.SiteLedger>();
+    }
+
+    /// <summary>
     /// Certificate, key and CA paths in a settings file are relative to its folder (a startup kit works wherever it is
     /// unpacked, whatever the working directory); returns them made absolute, to be layered right above the file.
     /// </summary>

@@ -39,6 +39,11 @@ internal static class CoordinatorCommand
                 await Console.Error.WriteLineAsync($"fedtransfer coordinator: {StartupErrors.Describe(e)}").ConfigureAwait(false);
                 return 2;
             }
+            catch (ListenerUnavailableException e)
+            {
+                await Console.Error.WriteLineAsync($"fedtransfer coordinator: {e.Message}").ConfigureAwait(false);
+                return 1;
+            }
             catch (IOException e)
             {
                 await Console.Error.WriteLineAsync($"fedtransfer coordinator: {e.Message} (is another coordinator using the port or the data directory?)").ConfigureAwait(false);

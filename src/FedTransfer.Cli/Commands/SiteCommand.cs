@@ -49,8 +49,8 @@ internal static class SiteCommand
         try
         {
             using var host = SiteHost.Build(overrides, configFile);
-            // Validating before the host starts keeps a bad setting to one clear line per key, without a hosting stack trace.
-            _ = host.Services.GetRequiredService<IOptions<SiteOptions>>().Value;
+            // Failing before the host starts keeps a bad setting or a damaged ledger to one clear line, without a hosting stack trace.
+            SiteHost.OpenBeforeStart(host);
             await host.RunAsync(ct);
             return Environment.ExitCode;
         }

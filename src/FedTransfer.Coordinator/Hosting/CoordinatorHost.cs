@@ -6,6 +6,7 @@ using Microsoft.Extensions.Configuration.Json;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
 using FedTransfer.Federation.Hosting;
 
 namespace FedTransfer.Coordinator;
@@ -55,6 +56,10 @@ public static class CoordinatorHost
     public static async Task RunAsync(string[] args, CancellationToken cancellationToken = default, string? configFile = null)
     {
         await using var app = Build(args, configFile: configFile);
+        // Faults found here end the start with the command's one line; found inside StartAsync, the host would log them
+        // first with a stack trace ("Hosting failed to start").
+        PortPreflight.EnsureBindable(app.Services.GetRequiredService<IOptions<CoordinatorOptions>>().Value.Listener.Url);
+        app.Services.GetRequiredService<Persistence.CoordinatorDatabase>();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         await app.WaitForShutdownAsync(cancellationToken).ConfigureAwait(false);
     }

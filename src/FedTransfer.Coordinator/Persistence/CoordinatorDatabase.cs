@@ -22,8 +22,21 @@ internal sealed class CoordinatorDatabase
             Pooling = true,
             DefaultTimeout = 30,
         }.ToString();
-        Migrate();
+        try
+        {
+            Migrate();
+        }
+        catch (SqliteException e) when (e.SqliteErrorCode is NotADatabase or Corrupt)
+        {
+            // Nothing is changed or moved: the file may be recoverable, and starting empty would forget every run.
+            throw new InvalidDataException(
+                $"coordinator database '{Path}' is damaged or not a SQLite database ({e.SqliteErrorCode switch { NotADatabase => "file is not a database", _ => "database disk image is malformed" }}); restore it from a backup, or move it aside to start with an empty coordinator", e);
+        }
     }
+
+    // SQLite's result codes (sqlite3.h): SQLITE_CORRUPT and SQLITE_NOTADB.
+    private const int Corrupt = 11;
+    private const int NotADatabase = 26;
 
     /// <summary>The database file.</summary>
     public string Path { get; }

@@ -42,6 +42,6 @@ public sealed partial class LedgerWriter
         using var closed = new FileStream(closedPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1);
         if (closed.Length == 0 || LedgerTail.EndOfLastCompleteLine(closed) != closed.Length)
             throw Damaged(closedPath, "this closed segment is empty or ends in an unfinished line");
-        return Continue(closedPath, closed, key);
+        return Continue(closedPath, closed, key, closed.Length);
     }
 }

@@ -78,7 +78,11 @@ public sealed partial class LedgerWriter : IDisposable
             file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1, FileOptions.None);
             var closed = LedgerSegments.Closed(path);
             if (wasInUse && file.Length == 0 && closed.Count == 0) throw Damaged(path, "it is missing or empty, but it was in use before (its .lock file exists)");
-            var torn = MoveTornTailAside(path, file, time);
+            // The complete lines are judged before the torn tail is moved aside: a ledger that cannot be continued is
+            // left exactly as it was found, for the auditor.
+            var complete = LedgerTail.EndOfLastCompleteLine(file);
+            var continued = complete > 0 ? Continue(path, file, key, complete) : default((long Next, string Previous, long First)?);
+            var torn = MoveTornTailAside(path, file, time, complete);
             LedgerWriter writer;
             if (file.Length == 0 && closed.Count > 0)
             {
@@ -94,7 +98,7 @@ public sealed partial class LedgerWriter : IDisposable
             }
             else
             {
-                var (next, previous, first) = Continue(path, file, key);
+                var (next, previous, first) = continued!.Value;
                 writer = new LedgerWriter(path, file, key, time, next, previous) { RecoveredTornTail = torn, _syncEachRecord = syncEachRecord, _segmentFirst = first };
             }
             writer._maxSegmentBytes = maxSegmentBytes;
@@ -213,9 +217,8 @@ public sealed partial class LedgerWriter : IDisposable
         }
     }
 
-    private static LedgerTorn? MoveTornTailAside(string path, FileStream file, TimeProvider time)
+    private static LedgerTorn? MoveTornTailAside(string path, FileStream file, TimeProvider time, long end)
     {
-        var end = LedgerTail.EndOfLastCompleteLine(file);
         if (end == file.Length) return null;
         var torn = LedgerTail.ReadFrom(file, end);
         var aside = $"{path}.torn-{time.GetUtcNow():yyyyMMdd'T'HHmmssfff}";
@@ -229,10 +232,11 @@ public sealed partial class LedgerWriter : IDisposable
         return new LedgerTorn(System.IO.Path.GetFileName(aside), torn.Length, Convert.ToHexStringLower(SHA256.HashData(torn)));
     }
 
-    private static (long Next, string Previous, long First) Continue(string path, FileStream file, LedgerSigningKey key)
+    // Judges the ledger's lines up to `length` (the end of its last complete line) and says where to go on from.
+    private static (long Next, string Previous, long First) Continue(string path, FileStream file, LedgerSigningKey key, long length)
     {
         var firstLine = LedgerTail.FirstLine(file)!;
-        var lastLine = LedgerTail.LineEndingAt(file, file.Length);
+        var lastLine = LedgerTail.LineEndingAt(file, length);
         LedgerRecord first, last;
         try
         {
@@ -255,7 +259,7 @@ public sealed partial class LedgerWriter : IDisposable
         if (!key.Verifies(lastLine))
             throw Damaged(path, $"the signature of its last record (record {last.Sequence}) does not verify with the site's key: it was forged or altered");
         // The last record must chain to the line before it, so a forged or spliced tail is not continued.
-        var previous = last.Sequence == first.Sequence ? null : LedgerTail.LineEndingAt(file, file.Length - lastLine.Length - 1);
+        var previous = last.Sequence == first.Sequence ? null : LedgerTail.LineEndingAt(file, length - lastLine.Length - 1);
         var chained = previous is null
             ? firstLine.AsSpan().SequenceEqual(lastLine) && (first.Sequence > 0 || last.Previous == LedgerFormat.GenesisPrevious)
             : last.Previous == LedgerFormat.Hash(previous) && Follows(previous, last.Sequence);

@@ -81,4 +81,34 @@ public sealed class SiteCommandTests
         Assert.Empty(result.Errors);
         Assert.Equal(["--Site:ValidationFraction=0.1"], result.UnmatchedTokens);
     }
+
+    [Fact]
+    public async Task Site_GarbageLedger_OneLineSayingWhatToDoAndNoStackTrace()
+    {
+        // Arrange
+        var dir = Path.Combine(Path.GetTempPath(), $"fedtransfer-siteledger-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(dir, "data"));
+        var ledger = Path.Combine(dir, "ledger.jsonl");
+        var garbage = new byte[3000];
+        new Random(11).NextBytes(garbage);
+        File.WriteAllBytes(ledger, garbage);
+        try
+        {
+            // Act
+            var (code, stdout, stderr) = await TestSupport.CliProcess.RunAsync("site", "--name", "clinic-a", "--data", Path.Combine(dir, "data"),
+                $"--Site:LedgerFile={ledger}", "--Site:CoordinatorUrl=http://127.0.0.1:1");
+
+            // Assert: one line, the ledger untouched for the auditor.
+            Assert.Equal(2, code);
+            Assert.Equal("", stdout);
+            var line = Assert.Single(stderr.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+            Assert.StartsWith($"fedtransfer site: ledger {ledger}:", line);
+            Assert.Contains("move it aside", line);
+            Assert.Equal(garbage, File.ReadAllBytes(ledger));
+        }
+        finally
+        {
+            Directory.Delete(dir, recursive: true);
+        }
+    }
 }

@@ -20,6 +20,23 @@ public class CoordinatorDatabaseTests
     }
 
     [Fact]
+    public void Open_GarbageFile_RefusesInOneLineAndLeavesTheFileAsItWas()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "coordinator.db");
+        var garbage = System.Text.Encoding.ASCII.GetBytes(string.Concat(Enumerable.Repeat("not a database ", 400)));
+        File.WriteAllBytes(path, garbage);
+
+        var e = Assert.Throws<InvalidDataException>(() => new CoordinatorDatabase(path));
+
+        Assert.Contains(path, e.Message);
+        Assert.Contains("restore it from a backup", e.Message);
+        Assert.DoesNotContain('\n', e.Message);
+        Assert.Equal(garbage, File.ReadAllBytes(path));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public void Open_NewerSchema_RefusesWithAClearMessage()
     {
         using var temp = new TempDirectory();

@@ -30,6 +30,24 @@ public class LedgerWriterTailTests
     }
 
     [Fact]
+    public void Open_DamagedLedgerEndingInATornLine_RefusesWithoutMovingTheTornLineAside()
+    {
+        using var s = new LedgerScenario();
+        s.Write(1);
+        var lines = s.Lines();
+        lines[^1] = lines[^1].Replace("\"round\":1", "\"round\":7");
+        s.WriteLines(lines);
+        File.AppendAllText(s.LedgerPath, "{\"v\":1,\"seq\":6,\"ti"); // and a torn write after it
+        var before = File.ReadAllBytes(s.LedgerPath);
+        using var key = s.SiteKey();
+
+        Assert.Throws<LedgerCorruptException>(() => LedgerWriter.Open(s.LedgerPath, key));
+
+        Assert.Equal(before, File.ReadAllBytes(s.LedgerPath));
+        Assert.Empty(Directory.GetFiles(Path.GetDirectoryName(s.LedgerPath)!, "*.torn-*"));
+    }
+
+    [Fact]
     public void Open_ValidlySignedLastLineThatDoesNotChain_Refuses()
     {
         using var s = new LedgerScenario();
