@@ -23,7 +23,7 @@ internal static class FedTransferCommand
         new Command("backbone", "Pretrained backbones from other formats.") { BackboneImportCommand.Create() },
         FinetuneCommand.Create(),
         new Command("federation", "Federations: a backbone, an adapter spec and a task.") { FederationCreateCommand.Create() },
-        new Command("run", "Runs of federated rounds.") { RunStartCommand.Create() },
+        RunCommand(),
         WatchCommand.Create(),
         StatusCommand.Create(),
         ExportCommand.Create(),
@@ -36,4 +36,11 @@ internal static class FedTransferCommand
         BenchAuditCommand.Create(),
         ExperimentCommand.Create(),
     ];
+
+    private static Command RunCommand()
+    {
+        var run = new Command("run", "Runs of federated rounds: start, pause, resume, cancel.") { RunStartCommand.Create() };
+        foreach (var control in RunControlCommands.Create()) run.Subcommands.Add(control);
+        return run;
+    }
 }

@@ -24,6 +24,8 @@ internal static class Format
         Contracts.V1.RunState.Running => "[blue]running[/]",
         Contracts.V1.RunState.Finished => "[green]finished[/]",
         Contracts.V1.RunState.Failed => "[red]failed[/]",
+        Contracts.V1.RunState.Paused => "[yellow]paused[/]",
+        Contracts.V1.RunState.Cancelled => "[grey]cancelled[/]",
         _ => "?",
     };
 

@@ -34,4 +34,7 @@ internal static partial class CoordinatorLog
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Information, Message = "Run {RunId}: waiting for sites for round {Round}: {Shortfall}")]
     public static partial void WaitingForSites(ILogger logger, string runId, int round, string shortfall);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Run {RunId} cancelled: its open round was given up and its tasks withdrawn")]
+    public static partial void RunCancelled(ILogger logger, string runId);
 }

@@ -102,6 +102,15 @@ internal sealed class AdminClient : IDisposable
     public Task<StatusResponse> GetStatusAsync(string runId, CancellationToken ct) =>
         _client.GetStatusAsync(new GetStatusRequest { RunId = runId }, Within(CallTimeout, ct)).ResponseAsync;
 
+    public Task<RunInfo> CancelRunAsync(RunControlRequest request, CancellationToken ct) =>
+        _client.CancelRunAsync(request, Within(CallTimeout, ct)).ResponseAsync;
+
+    public Task<RunInfo> PauseRunAsync(RunControlRequest request, CancellationToken ct) =>
+        _client.PauseRunAsync(request, Within(CallTimeout, ct)).ResponseAsync;
+
+    public Task<RunInfo> ResumeRunAsync(RunControlRequest request, CancellationToken ct) =>
+        _client.ResumeRunAsync(request, Within(CallTimeout, ct)).ResponseAsync;
+
     public Task<ArtifactRef> ExportAsync(ExportModelRequest request, CancellationToken ct) =>
         // A merged export reads the backbone and writes a model file: as long as a transfer.
         _client.ExportModelAsync(request, Within(TransferTimeout, ct)).ResponseAsync;

@@ -31,7 +31,8 @@ internal static class WatchCommand
                         break;
                 }
             });
-            return progress.FailureReason is null ? 0 : 1;
+            // Scripts tell the endings apart: 0 finished, 1 failed, 3 cancelled.
+            return progress.FailureReason is not null ? 1 : progress.CancelReason is not null ? 3 : 0;
         }, ct));
         return command;
     }

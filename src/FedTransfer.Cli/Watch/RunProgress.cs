@@ -23,6 +23,8 @@ internal sealed class RunProgress
     public long LastSequence { get; private set; }
     public bool Finished { get; private set; }
     public string? FailureReason { get; private set; }
+    public string? CancelReason { get; private set; }
+    public bool Paused { get; private set; }
     public IReadOnlyCollection<SiteProgress> Sites => _sites.Values;
     public IReadOnlyList<RoundSummary> Rounds => _rounds;
     public int CompletedTrainingRounds => _rounds.Count(r => r.Kind == "train");
@@ -66,6 +68,16 @@ internal sealed class RunProgress
             case RunEvent.EventOneofCase.RunFailed:
                 Finished = true;
                 FailureReason = $"round {e.RunFailed.Round}: {e.RunFailed.Reason}";
+                return null;
+            case RunEvent.EventOneofCase.RunCancelled:
+                Finished = true;
+                CancelReason = e.RunCancelled.Reason;
+                return null;
+            case RunEvent.EventOneofCase.RunPaused:
+                Paused = true;
+                return null;
+            case RunEvent.EventOneofCase.RunResumed:
+                Paused = false;
                 return null;
             default:
                 return null;

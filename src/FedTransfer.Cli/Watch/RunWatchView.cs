@@ -12,7 +12,8 @@ internal static class RunWatchView
         var header = new Markup(
             $"Run [bold]{Markup.Escape(run.RunId)}[/]  round {run.CurrentRound}/{run.TotalRounds}  " +
             (run.FailureReason is not null ? $"[red]failed: {Markup.Escape(run.FailureReason)}[/]" :
-             run.Finished ? "[green]finished[/]" : "[blue]running[/]"));
+             run.CancelReason is not null ? $"[grey]cancelled: {Markup.Escape(run.CancelReason)}[/]" :
+             run.Finished ? "[green]finished[/]" : run.Paused ? "[yellow]paused[/]" : "[blue]running[/]"));
         var bar = new BreakdownChart().Width(60)
             .AddItem("done", done, Color.Green)
             .AddItem("remaining", Math.Max(0, run.TotalRounds - done), Color.Grey);

@@ -57,6 +57,7 @@ public static class CoordinatorServiceCollectionExtensions
         services.AddSingleton<RunDependencies>();
         services.AddSingleton<RunOrchestrator>();
         services.AddHostedService(sp => sp.GetRequiredService<RunOrchestrator>());
+        services.AddSingleton<RunControl>();
         services.AddSingleton<ReceiptNotary>();
         services.AddSingleton(sp => new DownloadSlots(sp.GetRequiredService<IOptions<CoordinatorOptions>>().Value.MaxConcurrentDownloads));
         services.AddSingleton<ResultIntake>();

@@ -84,14 +84,20 @@ internal sealed class CoordinatorDatabase
         using var connection = Open();
         connection.Exec("PRAGMA journal_mode = WAL;");
         connection.Exec("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)");
+        // A migration that rebuilds a table drops it while others still refer to it: foreign keys are off for the
+        // migration (the pragma has no effect inside a transaction) and checked as a whole before it commits.
+        connection.Exec("PRAGMA foreign_keys = OFF;");
         using var transaction = connection.BeginTransaction();
         var version = (int)connection.Scalar<long>("SELECT COALESCE(MAX(version), 0) FROM schema_version", transaction);
         if (version > Schema.CurrentVersion)
             throw new InvalidOperationException($"database {Path} is at schema version {version}, newer than this coordinator understands ({Schema.CurrentVersion}); run a newer coordinator or point Coordinator:DataDirectory elsewhere");
         for (var v = version; v < Schema.CurrentVersion; v++)
             connection.Exec(Schema.Migrations[v], transaction);
+        if (connection.Scalar<long>("SELECT COUNT(*) FROM pragma_foreign_key_check", transaction) > 0)
+            throw new InvalidOperationException($"database {Path}: migrating to schema version {Schema.CurrentVersion} left rows that refer to missing ones; restore the database from a backup");
         connection.Exec("DELETE FROM schema_version", transaction);
         connection.Exec("INSERT INTO schema_version (version) VALUES ($v)", transaction, ("$v", Schema.CurrentVersion));
         transaction.Commit();
+        connection.Exec("PRAGMA foreign_keys = ON;");
     }
 }

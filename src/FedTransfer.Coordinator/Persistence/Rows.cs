@@ -32,6 +32,8 @@ internal static class RowValues
     public const string Running = "running";
     public const string Finished = "finished";
     public const string Failed = "failed";
+    public const string Paused = "paused";
+    public const string Cancelled = "cancelled";
     public const string Open = "open";
     public const string Completed = "completed";
     public const string Train = "train";

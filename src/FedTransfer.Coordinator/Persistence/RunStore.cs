@@ -80,12 +80,35 @@ internal sealed class RunStore(CoordinatorDatabase db)
     {
         c.Exec("UPDATE rounds SET state = 'failed', failure_reason = $f, ended_ms = $now WHERE run_id = $id AND round = $r AND state = 'open'", t,
             ("$f", reason), ("$now", nowMs), ("$id", runId), ("$r", round));
-        c.Exec("UPDATE runs SET state = 'failed', failure_reason = $f WHERE run_id = $id", t, ("$f", reason), ("$id", runId));
+        // A run cancelled meanwhile stays cancelled: the cancel was the operator's word.
+        c.Exec("UPDATE runs SET state = 'failed', failure_reason = $f WHERE run_id = $id AND state <> 'cancelled'", t, ("$f", reason), ("$id", runId));
     }
+
+    /// <summary>
+    /// Moves the run from one of <paramref name="from"/> to <paramref name="to"/> within the caller's transaction; false
+    /// (nothing changed) when it is in another state by then, so two controls racing each other cannot both win.
+    /// </summary>
+    public static bool Transition(SqliteConnection c, SqliteTransaction t, string runId, IReadOnlyList<string> from, string to, string reason)
+    {
+        var states = string.Join(", ", from.Select((_, i) => $"$s{i}"));
+        var parameters = from.Select((state, i) => (Name: $"$s{i}", Value: (object?)state))
+            .Concat([("$to", to), ("$id", runId), ("$why", reason)]).ToArray();
+        var changed = c.Exec($"UPDATE runs SET state = $to, failure_reason = CASE WHEN $to = 'cancelled' THEN $why ELSE failure_reason END WHERE run_id = $id AND state IN ({states})", t, parameters);
+        return changed == 1;
+    }
+
+    /// <summary>Marks the run's open round failed (a cancelled run abandons it) within the caller's transaction.</summary>
+    public static void AbandonOpenRounds(SqliteConnection c, SqliteTransaction t, string runId, string reason, long nowMs) =>
+        c.Exec("UPDATE rounds SET state = 'failed', failure_reason = $f, ended_ms = $now WHERE run_id = $id AND state = 'open'", t,
+            ("$f", reason), ("$now", nowMs), ("$id", runId));
+
+    /// <summary>The round open now, if any (train or evaluate).</summary>
+    public int? OpenRoundNumber(string runId) => db.Read(c => c.Query("SELECT round FROM rounds WHERE run_id = $id AND state = 'open' ORDER BY round DESC LIMIT 1",
+        r => (int?)r.GetInt32(0), null, ("$id", runId)).SingleOrDefault());
 
     /// <summary>Marks the run finished within the caller's transaction.</summary>
     public static void Finish(SqliteConnection c, SqliteTransaction t, string runId) =>
-        c.Exec("UPDATE runs SET state = 'finished' WHERE run_id = $id", t, ("$id", runId));
+        c.Exec("UPDATE runs SET state = 'finished' WHERE run_id = $id AND state IN ('running', 'paused')", t, ("$id", runId));
 
     private static RunRow MapRun(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r[3],
         r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetInt64(7));

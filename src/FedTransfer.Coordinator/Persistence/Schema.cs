@@ -108,6 +108,24 @@ internal static class Schema
         """
         ALTER TABLE rounds ADD COLUMN server_state_digest TEXT NOT NULL DEFAULT '';
         """,
+        // 3: runs may be paused and cancelled. SQLite cannot change a CHECK constraint in place, so the table is rebuilt
+        // the documented way (create, copy, drop, rename; foreign keys are off while CoordinatorDatabase migrates).
+        """
+        CREATE TABLE runs_v3 (
+            run_id TEXT PRIMARY KEY,
+            federation_id TEXT NOT NULL REFERENCES federations(federation_id),
+            state TEXT NOT NULL CHECK (state IN ('running', 'paused', 'finished', 'failed', 'cancelled')),
+            settings BLOB NOT NULL,
+            completed_rounds INTEGER NOT NULL,
+            current_adapter_digest TEXT NOT NULL,
+            failure_reason TEXT NOT NULL DEFAULT '',
+            created_ms INTEGER NOT NULL
+        );
+        INSERT INTO runs_v3 (run_id, federation_id, state, settings, completed_rounds, current_adapter_digest, failure_reason, created_ms)
+            SELECT run_id, federation_id, state, settings, completed_rounds, current_adapter_digest, failure_reason, created_ms FROM runs;
+        DROP TABLE runs;
+        ALTER TABLE runs_v3 RENAME TO runs;
+        """,
     ];
 
     /// <summary>The version a fully migrated database is at.</summary>

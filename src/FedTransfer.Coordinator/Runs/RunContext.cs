@@ -15,6 +15,7 @@ namespace FedTransfer.Coordinator.Runs;
 /// </summary>
 internal sealed class RunContext
 {
+    private readonly CancellationTokenSource _halt = new();
     private ActiveRound? _active;
 
     private RunContext(string runId, FederationRow federation, RunSettings settings, TrainableSet trainable, ArtifactRef backbone)
@@ -44,6 +45,12 @@ internal sealed class RunContext
     /// </summary>
     public Func<Stream> Decoded(Func<Stream> openStored, string source) =>
         () => DeltaCodec.OpenDecoded(openStored(), Settings.Encoding, Trainable, source);
+
+    /// <summary>Cancelled when the run is cancelled: its driver stops waiting and gives the round up.</summary>
+    public CancellationToken Halted => _halt.Token;
+
+    /// <summary>Stops the run's driver where it waits (the run's state was already changed by <see cref="RunControl"/>).</summary>
+    public void Halt() => _halt.Cancel();
 
     /// <summary>The round accepting results now, or null between rounds.</summary>
     public ActiveRound? Active

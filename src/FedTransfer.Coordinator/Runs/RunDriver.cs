@@ -17,8 +17,11 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
 {
     private readonly ILogger _log = deps.Loggers.CreateLogger<RunDriver>();
 
-    public async Task RunAsync(CancellationToken cancellationToken)
+    public async Task RunAsync(CancellationToken stopping)
     {
+        // Shutdown and a cancel both stop the driver where it waits; only the second ends the run (RunControl did that).
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(stopping, run.Halted);
+        var cancellationToken = linked.Token;
         try
         {
             var state = deps.Runs.Find(run.RunId) ?? throw new InvalidOperationException($"run {run.RunId} vanished from the database");
@@ -29,12 +32,18 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
                 await EvaluateAsync(state.CompletedRounds, cancellationToken).ConfigureAwait(false);
             for (var round = state.CompletedRounds + 1; round <= settings.Rounds; round++)
             {
+                // A pause (or cancel) takes effect here, between rounds: the round that was in progress has completed.
+                if (!StillRunning()) return;
                 if (!await TrainRoundAsync(round, cancellationToken).ConfigureAwait(false)) return;
                 if (settings.EvaluatesAfter(round)) await EvaluateAsync(round, cancellationToken).ConfigureAwait(false);
             }
             Finish(settings.Rounds);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (run.Halted.IsCancellationRequested)
+        {
+            CoordinatorLog.RunCancelled(_log, run.RunId);
+        }
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
             // Shutdown: the run stays 'running' in the database and resumes at the next start.
         }
@@ -59,6 +68,8 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         if (row is null)
         {
             var plan = await WaitForTrainPlanAsync(round, cancellationToken).ConfigureAwait(false);
+            // Paused while it waited for sites: no round opens.
+            if (!StillRunning()) return false;
             if (plan.Shortfall is not null)
             {
                 FailRun(round, plan.Shortfall);
@@ -110,6 +121,8 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         PublishRoundCompleted(active, tasks, ProtoMapping.ToRef(output), aggregate.Metrics, globalRef.SizeBytes, failureReason: "");
         return true;
     }
+
+    private bool StillRunning() => deps.Runs.Find(run.RunId)?.State == RowValues.Running;
 
     private async Task<TrainPlan> WaitForTrainPlanAsync(int round, CancellationToken cancellationToken)
     {

@@ -35,24 +35,45 @@ internal sealed class RunOrchestrator(RunStore runs, RunRegistry registry, RunDe
 
     private void Launch(string runId, CancellationToken stoppingToken)
     {
-        if (!_driving.Add(runId)) return;
+        lock (_driving)
+        {
+            if (!_driving.Add(runId)) return;
+        }
         _drivers.Add(Task.Run(async () =>
         {
-            RunContext context;
-            try
+            while (true)
             {
-                context = registry.Get(runId);
+                await DriveAsync(runId, stoppingToken).ConfigureAwait(false);
+                // Checked and released under the lock Launch takes: a run resumed while this driver was on its way out is
+                // driven again here, or found without a driver by Launch; never neither.
+                lock (_driving)
+                {
+                    if (stoppingToken.IsCancellationRequested || runs.Find(runId)?.State != Persistence.RowValues.Running)
+                    {
+                        _driving.Remove(runId);
+                        return;
+                    }
+                }
             }
-            catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
-            {
-                // A run whose federation or artifacts are gone cannot go on; say so instead of retrying forever.
-                var reason = $"cannot load the run: {e.Message}";
-                var now = deps.NowMs;
-                deps.Events.Publish(runId, ev => ev.RunFailed = new Contracts.V1.RunFailed { Reason = reason },
-                    (c, t) => RunStore.Fail(c, t, runId, 0, reason, now));
-                return;
-            }
-            await new RunDriver(context, deps).RunAsync(stoppingToken).ConfigureAwait(false);
         }, CancellationToken.None));
+    }
+
+    private async Task DriveAsync(string runId, CancellationToken stoppingToken)
+    {
+        RunContext context;
+        try
+        {
+            context = registry.Get(runId);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException)
+        {
+            // A run whose federation or artifacts are gone cannot go on; say so instead of retrying forever.
+            var reason = $"cannot load the run: {e.Message}";
+            var now = deps.NowMs;
+            deps.Events.Publish(runId, ev => ev.RunFailed = new Contracts.V1.RunFailed { Reason = reason },
+                (c, t) => RunStore.Fail(c, t, runId, 0, reason, now));
+            return;
+        }
+        await new RunDriver(context, deps).RunAsync(stoppingToken).ConfigureAwait(false);
     }
 }

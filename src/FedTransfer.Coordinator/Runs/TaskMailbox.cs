@@ -36,6 +36,15 @@ internal sealed class TaskMailbox(TimeProvider clock)
         }
     }
 
+    /// <summary>Stops offering every task of a run (it was cancelled).</summary>
+    public void WithdrawRun(string runId)
+    {
+        lock (_gate)
+        {
+            foreach (var list in _pending.Values) list.RemoveAll(p => (p.Task.Train?.RunId ?? p.Task.Evaluate?.RunId) == runId);
+        }
+    }
+
     /// <summary>Number of tasks offered to <paramref name="siteId"/>.</summary>
     public int PendingFor(string siteId)
     {

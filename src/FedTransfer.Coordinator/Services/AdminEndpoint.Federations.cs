@@ -54,7 +54,7 @@ internal sealed partial class AdminEndpoint
         var run = new RunRow("run-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(6)), federation.FederationId, RowValues.Running,
             settings.ToRequest(federation.FederationId).ToByteArray(), 0, initial.Digest, "", NowMs);
         runs.Insert(run, initial.SizeBytes);
-        orchestrator.Start(run.RunId);
+        control.Start(run.RunId);
         return Task.FromResult(ToInfo(run));
     }
 
@@ -168,7 +168,11 @@ internal sealed partial class AdminEndpoint
         return new RunInfo
         {
             RunId = row.RunId, FederationId = row.FederationId, Rounds = settings.Rounds, CompletedRounds = row.CompletedRounds,
-            State = row.State switch { RowValues.Running => RunState.Running, RowValues.Finished => RunState.Finished, RowValues.Failed => RunState.Failed, _ => RunState.Unspecified },
+            State = row.State switch
+            {
+                RowValues.Running => RunState.Running, RowValues.Paused => RunState.Paused, RowValues.Finished => RunState.Finished,
+                RowValues.Failed => RunState.Failed, RowValues.Cancelled => RunState.Cancelled, _ => RunState.Unspecified,
+            },
             CurrentAdapter = current is { } c ? ProtoMapping.ToRef(c.Digest, c.SizeBytes) : null,
             FailureReason = row.FailureReason, CreatedUnixMs = row.CreatedMs, Settings = settings,
         };

@@ -23,7 +23,7 @@ internal sealed partial class AdminEndpoint
                 if (IsTerminal(e)) return;
             }
         }
-        if (runs.Find(request.RunId)?.State != RowValues.Running)
+        if (runs.Find(request.RunId)?.State is not (RowValues.Running or RowValues.Paused))
         {
             // Ended: whatever it logged is in the log; send what came after the replay and stop.
             if (last < 0) return;
@@ -40,5 +40,5 @@ internal sealed partial class AdminEndpoint
         }
     }
 
-    private static bool IsTerminal(RunEvent e) => e.EventCase is RunEvent.EventOneofCase.RunFinished or RunEvent.EventOneofCase.RunFailed;
+    private static bool IsTerminal(RunEvent e) => e.EventCase is RunEvent.EventOneofCase.RunFinished or RunEvent.EventOneofCase.RunFailed or RunEvent.EventOneofCase.RunCancelled;
 }

@@ -18,7 +18,7 @@ namespace FedTransfer.Coordinator;
 /// </summary>
 internal sealed partial class AdminEndpoint(
     ArtifactStore store, CatalogStore catalog, RunStore runs, SiteDirectory sites,
-    RunOrchestrator orchestrator, RunEventHub events, IOptions<CoordinatorOptions> options, TimeProvider clock) : AdminGrpc.AdminBase
+    RunControl control, RunEventHub events, IOptions<CoordinatorOptions> options, TimeProvider clock) : AdminGrpc.AdminBase
 {
     private CoordinatorOptions Options => options.Value;
     private long NowMs => clock.GetUtcNow().ToUnixTimeMilliseconds();
@@ -39,6 +39,12 @@ internal sealed partial class AdminEndpoint(
     public override Task<StatusResponse> GetStatus(GetStatusRequest request, ServerCallContext context) => Task.FromResult(StatusOf(request));
 
     public override Task<ArtifactRef> ExportModel(ExportModelRequest request, ServerCallContext context) => ExportAsync(request, context.CancellationToken);
+
+    public override Task<RunInfo> CancelRun(RunControlRequest request, ServerCallContext context) => Task.FromResult(ToInfo(control.Cancel(request.RunId, request.Reason)));
+
+    public override Task<RunInfo> PauseRun(RunControlRequest request, ServerCallContext context) => Task.FromResult(ToInfo(control.Pause(request.RunId, request.Reason)));
+
+    public override Task<RunInfo> ResumeRun(RunControlRequest request, ServerCallContext context) => Task.FromResult(ToInfo(control.Resume(request.RunId, request.Reason)));
 
     private async Task<ArtifactRef> UploadAsync(IAsyncEnumerable<UploadArtifactRequest> requests, ServerCallContext context)
     {

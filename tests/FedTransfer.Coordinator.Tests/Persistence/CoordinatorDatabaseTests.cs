@@ -20,6 +20,34 @@ public class CoordinatorDatabaseTests
     }
 
     [Fact]
+    public void Open_DatabaseAtVersion2_RebuildsTheRunsTableKeepingEveryRowAndItsReferences()
+    {
+        using var temp = new TempDirectory();
+        var path = Path.Combine(temp.Path, "coordinator.db");
+        using (var old = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={path}"))
+        {
+            old.Open();
+            old.Exec("PRAGMA foreign_keys = ON; CREATE TABLE schema_version (version INTEGER NOT NULL); INSERT INTO schema_version VALUES (2);");
+            old.Exec(Schema.Migrations[0]);
+            old.Exec(Schema.Migrations[1]);
+            old.Exec("INSERT INTO federations VALUES ('f1', 'demo', 'b', 'lora:r=2', 'classify:classes=5', 'a', 1)");
+            old.Exec("INSERT INTO runs VALUES ('r1', 'f1', 'running', x'00', 2, 'a', '', 5)");
+            old.Exec("INSERT INTO rounds (run_id, round, kind, state, sampled, global_in_digest, started_ms) VALUES ('r1', 3, 'train', 'open', '[]', 'a', 6)");
+        }
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+
+        var db = new CoordinatorDatabase(path);
+        db.Write((c, t) => c.Exec("UPDATE runs SET state = 'paused' WHERE run_id = 'r1'", t));
+
+        Assert.Equal(Schema.CurrentVersion, db.Version());
+        var run = Assert.Single(new RunStore(db).All());
+        Assert.Equal(("r1", "paused", 2), (run.RunId, run.State, run.CompletedRounds));
+        Assert.Equal(3, new RunStore(db).OpenRoundNumber("r1"));
+        Assert.Throws<Microsoft.Data.Sqlite.SqliteException>(() => db.Write((c, t) => c.Exec("UPDATE runs SET state = 'sleeping'", t)));
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+
+    [Fact]
     public void Open_GarbageFile_RefusesInOneLineAndLeavesTheFileAsItWas()
     {
         using var temp = new TempDirectory();
