@@ -16,6 +16,7 @@ public sealed class SecureAggregationCoordinator
     private readonly Dictionary<string, IReadOnlyList<EncryptedShare>> _shares = new(StringComparer.Ordinal);
     private readonly HashSet<string> _uploaded = new(StringComparer.Ordinal);
     private readonly Dictionary<string, UnmaskResponse> _unmasked = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, System.Numerics.BigInteger[]> _lagrange = new(StringComparer.Ordinal);
     private readonly uint[] _sum;
     private Dictionary<string, int> _x = new(StringComparer.Ordinal);
     private NeighbourGraph? _graph;
@@ -200,8 +201,11 @@ public sealed class SecureAggregationCoordinator
             Fail($"the {what} site {owner} needs {threshold} shares but only {shares.Count} of its holders answered the unmask request");
             return null;
         }
-        // Exactly t shares: any t determine the polynomial, and fewer multiplications.
-        return ShamirSharing.Combine(shares.Take(threshold).Select(s => new ShamirShare(s.X, ShamirSharing.Decode(s.Value))).ToArray(), bytes);
+        // Exactly t shares, lowest x first: any t determine the polynomial, and owners with the same holders reuse the coefficients.
+        var used = shares.OrderBy(s => s.X).Take(threshold).ToArray();
+        var key = string.Join(',', used.Select(s => s.X));
+        if (!_lagrange.TryGetValue(key, out var coefficients)) _lagrange[key] = coefficients = ShamirSharing.LagrangeAtZero(used.Select(s => s.X).ToArray());
+        return ShamirSharing.Combine(used.Select(s => new ShamirShare(s.X, ShamirSharing.Decode(s.Value))).ToArray(), bytes, coefficients);
     }
 
     private SecureAggregationResult Failed() => new(null, _request?.Survivors ?? [], FailureReason);

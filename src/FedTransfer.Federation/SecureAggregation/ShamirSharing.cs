@@ -44,30 +44,57 @@ public static class ShamirSharing
     }
 
     /// <summary>The secret from at least threshold shares, as <paramref name="secretBytes"/> big-endian bytes.</summary>
+    /// <param name="coefficients">The Lagrange coefficients of the shares' x coordinates (<see cref="LagrangeAtZero"/>), when the caller keeps them for reuse.</param>
     /// <exception cref="ArgumentException">No shares, repeated x, or a result that does not fit the secret's size (shares of different secrets mixed).</exception>
-    public static byte[] Combine(IReadOnlyList<ShamirShare> shares, int secretBytes)
+    public static byte[] Combine(IReadOnlyList<ShamirShare> shares, int secretBytes, IReadOnlyList<BigInteger>? coefficients = null)
     {
         if (shares.Count == 0) throw new ArgumentException("no shares to combine");
-        if (shares.Select(s => s.X).Distinct().Count() != shares.Count) throw new ArgumentException("shares to combine need distinct x coordinates");
+        coefficients ??= LagrangeAtZero(shares.Select(s => s.X).ToArray());
+        if (coefficients.Count != shares.Count) throw new ArgumentException($"{coefficients.Count} Lagrange coefficients for {shares.Count} shares");
         var secret = BigInteger.Zero;
-        for (var i = 0; i < shares.Count; i++)
-        {
-            // Lagrange basis at 0: Π_{j≠i} x_j / (x_j - x_i).
-            BigInteger numerator = BigInteger.One, denominator = BigInteger.One;
-            for (var j = 0; j < shares.Count; j++)
-            {
-                if (j == i) continue;
-                numerator = numerator * shares[j].X % Prime;
-                denominator = denominator * Mod(shares[j].X - shares[i].X) % Prime;
-            }
-            var basis = numerator * BigInteger.ModPow(denominator, Prime - 2, Prime) % Prime;
-            secret = (secret + (shares[i].Y * basis)) % Prime;
-        }
+        for (var i = 0; i < shares.Count; i++) secret = (secret + (shares[i].Y * coefficients[i])) % Prime;
         var bytes = secret.ToByteArray(isUnsigned: true, isBigEndian: true);
         if (bytes.Length > secretBytes) throw new ArgumentException("the shares do not combine into a secret of the expected size; they belong to different secrets or were altered");
         var padded = new byte[secretBytes];
         bytes.CopyTo(padded, secretBytes - bytes.Length);
         return padded;
+    }
+
+    /// <summary>
+    /// The Lagrange basis at 0 for the x coordinates <paramref name="xs"/>: ℓᵢ = Πⱼ≠ᵢ xⱼ / Πⱼ≠ᵢ (xⱼ - xᵢ) mod p. They depend
+    /// on the x coordinates only, so secrets shared among the same holders reuse them.
+    /// </summary>
+    /// <exception cref="ArgumentException">Repeated or non-positive x.</exception>
+    public static BigInteger[] LagrangeAtZero(IReadOnlyList<int> xs)
+    {
+        if (xs.Any(x => x < 1) || xs.Distinct().Count() != xs.Count) throw new ArgumentException("shares to combine need distinct positive x coordinates");
+        var coefficients = new BigInteger[xs.Count];
+        for (var i = 0; i < xs.Count; i++)
+        {
+            BigInteger numerator = BigInteger.One, denominator = BigInteger.One;
+            for (var j = 0; j < xs.Count; j++)
+            {
+                if (j == i) continue;
+                numerator = numerator * xs[j] % Prime;
+                denominator = denominator * Mod(xs[j] - xs[i]) % Prime;
+            }
+            coefficients[i] = numerator * Inverse(denominator) % Prime;
+        }
+        return coefficients;
+    }
+
+    // Extended Euclid: with small-integer denominators it takes a few steps, where Fermat's a^(p-2) takes 521 squarings.
+    private static BigInteger Inverse(BigInteger value)
+    {
+        BigInteger r0 = Prime, r1 = value, t0 = BigInteger.Zero, t1 = BigInteger.One;
+        while (!r1.IsZero)
+        {
+            var q = BigInteger.DivRem(r0, r1, out var r2);
+            (r0, r1) = (r1, r2);
+            (t0, t1) = (t1, t0 - (q * t1));
+        }
+        if (!r0.IsOne) throw new ArgumentException("a Lagrange denominator is not invertible in the field");
+        return Mod(t0);
     }
 
     /// <summary>A share's Y in its fixed wire form.</summary>
