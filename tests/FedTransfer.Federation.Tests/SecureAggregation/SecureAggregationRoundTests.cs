@@ -99,6 +99,35 @@ public class SecureAggregationRoundTests
     }
 
     [Fact]
+    public void Coordinator_AfterAllUploads_HoldsOneRingVector_TheSumOfTheMaskedUploads()
+    {
+        using var sim = new SecureAggregationSimulation(sites: 5, length: 64);
+        foreach (var site in sim.Sites) sim.Coordinator.AcceptKeys(site.Advertise());
+        var rosters = sim.Coordinator.CloseAdvertising()!;
+        for (var i = 0; i < 5; i++) sim.Coordinator.AcceptShares(sim.SiteIds[i], sim.Sites[i].ShareKeys(rosters[sim.SiteIds[i]]));
+        var inboxes = sim.Coordinator.CloseSharing()!;
+        for (var i = 0; i < 5; i++)
+        {
+            sim.Uploads[i] = sim.Sites[i].MaskedInput(sim.Inputs[i], inboxes[sim.SiteIds[i]]);
+            sim.Coordinator.AcceptMaskedInput(sim.SiteIds[i], sim.Uploads[i]);
+        }
+
+        // The coordinator's state, read the way an intruder on its host would: every vector-sized field it keeps.
+        var vectors = typeof(SecureAggregationCoordinator)
+            .GetFields(System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public)
+            .Select(f => f.GetValue(sim.Coordinator))
+            .OfType<Array>()
+            .Where(a => a.Length == 64)
+            .ToArray();
+
+        var held = Assert.IsType<uint[]>(Assert.Single(vectors));
+        var maskedSum = new uint[64];
+        foreach (var upload in sim.Uploads.Values) MaskExpansion.AddInto(maskedSum, upload);
+        Assert.Equal(maskedSum, held);
+        Assert.All(sim.Uploads.Values, upload => Assert.NotEqual(upload, held));
+    }
+
+    [Fact]
     public void Coordinator_SecondUploadFromTheSameSite_IsAProtocolViolation()
     {
         using var sim = new SecureAggregationSimulation(sites: 4, length: 8);

@@ -11,13 +11,14 @@ public enum DropPoint { None, Advertise, Share, Upload, Unmask }
 /// </summary>
 internal sealed class SecureAggregationSimulation : IDisposable
 {
-    public SecureAggregationSimulation(int sites, int length, double threshold = 0.6, bool completeGraph = false, int seed = 7)
+    public SecureAggregationSimulation(int sites, int length, double threshold = 0.6, bool completeGraph = false, int seed = 7,
+        float[][]? inputs = null, double bound = 1.0)
     {
-        Ring = new FixedPointRing(1.0, sites);
+        Ring = new FixedPointRing(bound, sites);
         Parameters = new SecureAggregationParameters("run-test", 3, threshold, length, Ring, completeGraph);
         SiteIds = Enumerable.Range(0, sites).Select(i => $"site-{i:D2}").ToArray();
         var random = new Random(seed);
-        Inputs = SiteIds.Select(_ => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
+        Inputs = inputs ?? SiteIds.Select(_ => Enumerable.Range(0, length).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray()).ToArray();
         Sites = SiteIds.Select(id => new SecureAggregationSite(id, Parameters)).ToArray();
         Coordinator = new SecureAggregationCoordinator(Parameters, SiteIds, graphSeed: seed);
     }
