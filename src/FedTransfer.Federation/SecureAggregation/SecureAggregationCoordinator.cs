@@ -134,11 +134,15 @@ public sealed class SecureAggregationCoordinator
         Expect(SecureAggregationPhase.Unmask, response.SiteId, "unmask");
         if (!_uploaded.Contains(response.SiteId)) throw Violation($"site {response.SiteId} did not upload a masked input, so it takes no part in unmasking");
         if (_unmasked.ContainsKey(response.SiteId)) throw Violation($"site {response.SiteId} already answered the unmask request");
+        if (response.Shares.Select(s => s.Owner).Distinct(StringComparer.Ordinal).Count() != response.Shares.Count)
+            throw Violation($"site {response.SiteId} revealed more than one share of the same owner");
         foreach (var share in response.Shares)
         {
+            if (share.Value.Length != ShamirSharing.ShareBytes || !IsFieldElement(share.Value))
+                throw Violation($"site {response.SiteId} revealed a share of {share.Owner} that is not a field element");
             var expected = _uploaded.Contains(share.Owner) ? ShareKind.SelfMaskSeed : _shares.ContainsKey(share.Owner) ? ShareKind.MaskKey : (ShareKind?)null;
             var holds = share.Owner == response.SiteId || _graph!.AreNeighbours(share.Owner, response.SiteId);
-            if (expected != share.Kind || !holds || share.X != _x[response.SiteId] || share.Value.Length != ShamirSharing.ShareBytes)
+            if (expected != share.Kind || !holds || share.X != _x[response.SiteId])
                 throw Violation($"site {response.SiteId} revealed a share of {share.Owner} it does not hold or of the wrong kind");
         }
         _unmasked[response.SiteId] = response;
@@ -159,8 +163,7 @@ public sealed class SecureAggregationCoordinator
         foreach (var owner in _request.Dropped)
         {
             var scalar = Recover(byOwner, owner, ShareKind.MaskKey, threshold, RoundKeyPair.PrivateKeyBytes);
-            if (scalar is null) return Failed();
-            RemovePairwiseMasks(owner, scalar);
+            if (scalar is null || !RemovePairwiseMasks(owner, scalar)) return Failed();
         }
         var decoded = new double[_sum.Length];
         _parameters.Ring.DecodeSum(_sum, decoded);
@@ -169,7 +172,7 @@ public sealed class SecureAggregationCoordinator
         return new SecureAggregationResult(decoded, _request.Survivors, null);
     }
 
-    private void RemovePairwiseMasks(string dropped, byte[] scalar)
+    private bool RemovePairwiseMasks(string dropped, byte[] scalar)
     {
         // Each survivor w added PRG(s_wv) when w < v and subtracted it otherwise; undo that for the dropped v.
         RoundKeyPair key;
@@ -177,9 +180,10 @@ public sealed class SecureAggregationCoordinator
         {
             key = RoundKeyPair.FromPrivate(scalar, _keys[dropped].MaskKey);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            throw Violation($"the mask key of dropped site {dropped} rebuilt from its shares is wrong: {e.Message}");
+            Fail($"the mask key of dropped site {dropped} rebuilt from its shares does not match its advertised key; a holder revealed a wrong share");
+            return false;
         }
         using (key)
         {
@@ -190,6 +194,7 @@ public sealed class SecureAggregationCoordinator
                 else MaskExpansion.Add(seed, _sum);
             }
         }
+        return true;
     }
 
     private byte[]? Recover(Dictionary<(string, ShareKind), List<RevealedShare>> byOwner, string owner, ShareKind kind, int threshold, int bytes)
@@ -205,7 +210,28 @@ public sealed class SecureAggregationCoordinator
         var used = shares.OrderBy(s => s.X).Take(threshold).ToArray();
         var key = string.Join(',', used.Select(s => s.X));
         if (!_lagrange.TryGetValue(key, out var coefficients)) _lagrange[key] = coefficients = ShamirSharing.LagrangeAtZero(used.Select(s => s.X).ToArray());
-        return ShamirSharing.Combine(used.Select(s => new ShamirShare(s.X, ShamirSharing.Decode(s.Value))).ToArray(), bytes, coefficients);
+        try
+        {
+            return ShamirSharing.Combine(used.Select(s => new ShamirShare(s.X, ShamirSharing.Decode(s.Value))).ToArray(), bytes, coefficients);
+        }
+        catch (ArgumentException)
+        {
+            Fail($"the shares of site {owner} do not combine into a secret of its size; a holder revealed a wrong share");
+            return null;
+        }
+    }
+
+    private static bool IsFieldElement(byte[] value)
+    {
+        try
+        {
+            ShamirSharing.Decode(value);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private SecureAggregationResult Failed() => new(null, _request?.Survivors ?? [], FailureReason);

@@ -144,6 +144,54 @@ public class SecureAggregationRoundTests
     }
 
     [Fact]
+    public void Coordinator_UnmaskAnswerWithTwoSharesOfOneOwner_IsAProtocolViolation()
+    {
+        using var sim = new SecureAggregationSimulation(sites: 4, length: 8);
+        foreach (var site in sim.Sites) sim.Coordinator.AcceptKeys(site.Advertise());
+        var rosters = sim.Coordinator.CloseAdvertising()!;
+        for (var i = 0; i < 4; i++) sim.Coordinator.AcceptShares(sim.SiteIds[i], sim.Sites[i].ShareKeys(rosters[sim.SiteIds[i]]));
+        var inboxes = sim.Coordinator.CloseSharing()!;
+        for (var i = 0; i < 4; i++) sim.Coordinator.AcceptMaskedInput(sim.SiteIds[i], sim.Sites[i].MaskedInput(sim.Inputs[i], inboxes[sim.SiteIds[i]]));
+        var answer = sim.Sites[0].Unmask(sim.Coordinator.CloseUpload()!);
+        var doubled = answer with { Shares = [.. answer.Shares, answer.Shares[0]] };
+
+        var error = Assert.Throws<SecureAggregationException>(() => sim.Coordinator.AcceptUnmask(doubled));
+
+        Assert.Contains("more than one share of the same owner", error.Message);
+    }
+
+    [Fact]
+    public void Coordinator_AlteredRevealedShare_FailsTheRoundInOneLine()
+    {
+        using var sim = new SecureAggregationSimulation(sites: 5, length: 8);
+        foreach (var site in sim.Sites) sim.Coordinator.AcceptKeys(site.Advertise());
+        var rosters = sim.Coordinator.CloseAdvertising()!;
+        for (var i = 0; i < 5; i++) sim.Coordinator.AcceptShares(sim.SiteIds[i], sim.Sites[i].ShareKeys(rosters[sim.SiteIds[i]]));
+        var inboxes = sim.Coordinator.CloseSharing()!;
+        for (var i = 0; i < 5; i++) sim.Coordinator.AcceptMaskedInput(sim.SiteIds[i], sim.Sites[i].MaskedInput(sim.Inputs[i], inboxes[sim.SiteIds[i]]));
+        var request = sim.Coordinator.CloseUpload()!;
+        for (var i = 0; i < 5; i++)
+        {
+            var answer = sim.Sites[i].Unmask(request);
+            // site-00 holds x = 1, among the t = 3 lowest used: its share of site-01's seed plus 2^300 moves the rebuilt
+            // seed by 3·2^300, far outside 32 bytes. (A change that keeps the seed within 32 bytes goes unnoticed and
+            // corrupts the sum: a site can spoil the sum either way, as the README says.)
+            if (i == 0)
+                answer = answer with { Shares = answer.Shares.Select(s => s.Owner == "site-01" ? s with { Value = Shifted(s.Value) } : s).ToArray() };
+            sim.Coordinator.AcceptUnmask(answer);
+        }
+
+        var result = sim.Coordinator.Finish();
+
+        Assert.False(result.Succeeded);
+        Assert.Contains("the shares of site site-01 do not combine", result.FailureReason);
+        Assert.DoesNotContain('\n', result.FailureReason!);
+    }
+
+    private static byte[] Shifted(byte[] value) =>
+        ShamirSharing.Encode((ShamirSharing.Decode(value) + System.Numerics.BigInteger.Pow(2, 300)) % ShamirSharing.Prime);
+
+    [Fact]
     public void Coordinator_KeysFromASiteNotSampled_AreRefused()
     {
         using var sim = new SecureAggregationSimulation(sites: 4, length: 8);
