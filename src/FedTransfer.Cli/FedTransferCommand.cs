@@ -34,6 +34,7 @@ internal static class FedTransferCommand
         BenchRoundsCommand.Create(),
         AuditCommand.Create(),
         BenchAuditCommand.Create(),
+        BenchSecAggCommand.Create(),
         ExperimentCommand.Create(),
     ];
 
