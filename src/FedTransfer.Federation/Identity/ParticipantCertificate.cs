@@ -59,13 +59,23 @@ public static class ParticipantCertificate
         if (!chain.Build(certificate))
         {
             var status = string.Join(", ", chain.ChainStatus.Select(s => s.Status.ToString()).Distinct());
-            return $"certificate '{certificate.Subject}' issued by '{certificate.Issuer}' does not chain to the federation CA '{authority.Subject}' ({status})";
+            // Every kit's CA has the same name: the key identifiers tell a certificate of another federation apart.
+            return $"certificate '{certificate.Subject}' issued by '{certificate.Issuer}'{IssuerKey(certificate)} does not chain to the federation CA " +
+                   $"'{authority.Subject}'{SubjectKey(authority)} ({status})";
         }
         var root = chain.ChainElements[^1].Certificate;
         return root.RawDataMemory.Span.SequenceEqual(authority.RawDataMemory.Span)
             ? null
             : $"certificate '{certificate.Subject}' chains to '{root.Subject}', not to the federation CA";
     }
+
+    private static string IssuerKey(X509Certificate2 certificate) =>
+        certificate.Extensions.OfType<X509AuthorityKeyIdentifierExtension>().FirstOrDefault()?.KeyIdentifier is { } id
+            ? $" (CA key {Convert.ToHexStringLower(id.Span)[..Math.Min(16, id.Length * 2)]})" : "";
+
+    private static string SubjectKey(X509Certificate2 authority) =>
+        authority.Extensions.OfType<X509SubjectKeyIdentifierExtension>().FirstOrDefault()?.SubjectKeyIdentifier is { Length: > 0 } id
+            ? $" (key {id.ToLowerInvariant()[..Math.Min(16, id.Length)]})" : "";
 
     private static bool HasUsage(X509Certificate2 certificate, string oid) =>
         certificate.Extensions.OfType<X509EnhancedKeyUsageExtension>()

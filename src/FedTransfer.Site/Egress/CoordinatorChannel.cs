@@ -42,8 +42,12 @@ public static class CoordinatorChannel
         }
         if (trustedCa is not null)
         {
+            // A refusal is thrown, not returned: its one line then travels up inside the failed call, where the site's log
+            // shows it, instead of .NET's "rejected by the provided RemoteCertificateValidationCallback".
             sockets.SslOptions.RemoteCertificateValidationCallback = (_, certificate, _, errors) =>
-                certificate is not null && IsTrusted(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), trustedCa, errors);
+                Judge(certificate is null ? null : X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), trustedCa, errors) is { } refusal
+                    ? throw new CoordinatorCertificateRejectedException(refusal)
+                    : true;
         }
         HttpMessageHandler handler = grpcWeb ? new GrpcWebHandler(GrpcWebMode.GrpcWeb, sockets) : sockets;
         return GrpcChannel.ForAddress(address, new GrpcChannelOptions
@@ -59,13 +63,17 @@ public static class CoordinatorChannel
     }
 
     /// <summary>The coordinator's certificate must match the host name and chain to exactly the configured CA.</summary>
-    internal static bool IsTrusted(X509Certificate2 certificate, X509Certificate2 ca, SslPolicyErrors errors)
+    internal static bool IsTrusted(X509Certificate2 certificate, X509Certificate2 ca, SslPolicyErrors errors) => Judge(certificate, ca, errors) is null;
+
+    /// <summary>Null when the coordinator's certificate is to be trusted; otherwise one line: which certificate, why not, what to do.</summary>
+    internal static string? Judge(X509Certificate2? certificate, X509Certificate2 ca, SslPolicyErrors errors)
     {
-        if ((errors & (SslPolicyErrors.RemoteCertificateNameMismatch | SslPolicyErrors.RemoteCertificateNotAvailable)) != 0) return false;
-        using var chain = new X509Chain();
-        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
-        chain.ChainPolicy.CustomTrustStore.Add(ca);
-        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
-        return chain.Build(certificate) && chain.ChainElements[^1].Certificate.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span);
+        if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)
+            return "the coordinator presented no TLS certificate; check Site:CoordinatorUrl";
+        if ((errors & SslPolicyErrors.RemoteCertificateNameMismatch) != 0)
+            return $"the coordinator's certificate '{certificate.Subject}' does not name the host in Site:CoordinatorUrl; use the address its kit was provisioned for (--coordinator-host)";
+        return FedTransfer.Federation.Identity.ParticipantCertificate.CheckChain(certificate, ca, DateTimeOffset.UtcNow) is { } reason
+            ? $"the coordinator's {reason}; Site:TrustedCaFile must be the ca.pem of this federation's kit"
+            : null;
     }
 }

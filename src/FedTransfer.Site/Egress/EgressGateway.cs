@@ -134,7 +134,7 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             catch (Exception e) when (attempt < MaxPushAttempts && TransientFailure.IsTransient(e) && !ct.IsCancellationRequested)
             {
                 var delay = backoff.Next();
-                SiteLog.PushRetry(_log, sent.TaskId, attempt, delay.TotalMilliseconds, e.Message);
+                SiteLog.PushRetry(_log, sent.TaskId, attempt, delay.TotalMilliseconds, FailureText.OneLine(e));
                 await Task.Delay(delay, ct).ConfigureAwait(false);
             }
         }

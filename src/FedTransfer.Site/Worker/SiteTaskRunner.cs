@@ -121,7 +121,7 @@ internal sealed class SiteTaskRunner
         catch (Exception e) when (TransientFailure.IsSessionLost(e))
         {
             // The result is already computed: a new session keeps it from being wasted (pushes are idempotent by task id).
-            SiteLog.SessionLost(_log, e.Message);
+            SiteLog.SessionLost(_log, FailureText.OneLine(e));
             await rejoin(ct).ConfigureAwait(false);
             header.SessionId = _gateway.SessionId ?? "";
             receipt = await _gateway.PushResultAsync(header, payload, ct, privacy).ConfigureAwait(false);
@@ -188,7 +188,7 @@ internal sealed class SiteTaskRunner
         }
         catch (Exception e) when (!ct.IsCancellationRequested && !TransientFailure.IsTransient(e) && !TransientFailure.IsSessionLost(e))
         {
-            SiteLog.DeclineNotSent(_log, kind, taskId, reason, e.Message);
+            SiteLog.DeclineNotSent(_log, kind, taskId, reason, FailureText.OneLine(e));
             throw new TaskDeclineUndeliveredException(taskId, e);
         }
     }

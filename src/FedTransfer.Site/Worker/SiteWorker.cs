@@ -96,15 +96,15 @@ internal sealed class SiteWorker : BackgroundService
                 _lifetime.StopApplication();
                 return;
             }
-            catch (Exception e) when (TransientFailure.IsSessionLost(e) && _backoff.Failures == 0)
+            catch (Exception e) when (TransientFailure.IsSessionLost(e) && _backoff.Failures == 0 && _gateway.SessionId is not null)
             {
-                SiteLog.SessionLost(_log, e.Message);
+                SiteLog.SessionLost(_log, FailureText.OneLine(e));
                 _backoff.Next();
             }
             catch (Exception e) when (e is RpcException || TransientFailure.IsTransient(e) || TransientFailure.IsSessionLost(e))
             {
                 var delay = _backoff.Next();
-                SiteLog.CoordinatorUnavailable(_log, _options.CoordinatorUrl, e.Message, delay.TotalMilliseconds, _backoff.Failures);
+                SiteLog.CoordinatorUnavailable(_log, _options.CoordinatorUrl, FailureText.OneLine(e), delay.TotalMilliseconds, _backoff.Failures);
                 try
                 {
                     await Task.Delay(delay, stop).ConfigureAwait(false);
