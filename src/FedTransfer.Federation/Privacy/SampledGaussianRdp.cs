@@ -25,10 +25,11 @@ public static class SampledGaussianRdp
         if (samplingRate == 0) return 0;
         if (noiseMultiplier == 0) return double.PositiveInfinity;
         if (samplingRate == 1) return order / (2 * noiseMultiplier * noiseMultiplier);
-        var logA = order == Math.Floor(order)
-            ? LogAIntegerOrder(samplingRate, noiseMultiplier, (int)order)
-            : LogAFractionalOrder(samplingRate, noiseMultiplier, order);
-        return Math.Max(0, logA / (order - 1));
+        if (order == Math.Floor(order)) return Math.Max(0, LogAIntegerOrder(samplingRate, noiseMultiplier, (int)order) / (order - 1));
+        var logA = LogAFractionalOrder(samplingRate, noiseMultiplier, order);
+        return double.IsNaN(logA)
+            ? Rdp(samplingRate, noiseMultiplier, Math.Ceiling(order))
+            : Math.Max(0, logA / (order - 1));
     }
 
     // Integer α: expand ((1 − q) + q·exp((2z − 1)/(2σ²)))^α binomially and integrate each term against μ₀ (MTZ 2019, §3.2):
@@ -69,16 +70,19 @@ public static class SampledGaussianRdp
                 + logHalf + LogErfc((z0 - j) / (Math.Sqrt(2) * sigma));
             sum.Add(term1, positive);
             sum.Add(term2, positive);
-            // Past α the terms shrink geometrically; stop once they no longer change the sum in double precision.
-            if (k > alpha && Math.Max(term1, term2) < sum.Value - 40) return sum.Value;
+            // Past α the terms alternate in sign and shrink, so the error is below the last term: stop once it is below
+            // 1e-13 of log A (≈ A − 1, which the RDP is proportional to).
+            if (k > alpha && Math.Max(term1, term2) < Math.Log(1e-13 * Math.Max(sum.Value, 1e-300))) return sum.Value;
             // C(α, k+1) = C(α, k) · (α − k) / (k + 1): the sign flips whenever α − k < 0.
             logBinomial += Math.Log(Math.Abs(j)) - Math.Log(k + 1);
             if (j < 0) positive = !positive;
         }
-        throw new InvalidOperationException($"the RDP series for order {alpha} (q={q}, sigma={sigma}) did not converge in {MaxSeriesTerms} terms");
+        // With large σ and q near 1/2 the series decays only polynomially. RDP is non-decreasing in the order
+        // (Mironov 2017, Prop. 9), so the next integer order's exact value is a safe (slightly pessimistic) bound.
+        return double.NaN;
     }
 
-    private const int MaxSeriesTerms = 100_000;
+    private const int MaxSeriesTerms = 20_000;
 
     /// <summary>log(erfc(x)), accurate where erfc(x) underflows (x beyond ~26).</summary>
     internal static double LogErfc(double x)
