@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
 using Spectre.Console;
@@ -88,6 +89,8 @@ internal static class RunStartCommand
                 {
                     Clip = result.GetValue(dpClip), NoiseMultiplier = result.GetValue(dpNoise), EpsilonBudget = result.GetValue(dpBudget), Delta = result.GetValue(dpDelta),
                 };
+            if (request.CentralDp is { } dp && new CentralDpSettings(dp.Clip, dp.NoiseMultiplier, dp.EpsilonBudget, dp.Delta).Problem() is { } badDp)
+                throw new ArgumentException(badDp.Replace("central_dp_", "--central-dp-").Replace("_", "-"));
             // Checked here as the coordinator would, so a typo fails before anything is sent.
             foreach (var (key, value) in StrategyRegistry.ParseSettings(request.Strategy, result.GetValue(settings) ?? []))
                 request.StrategySettings[key] = value;

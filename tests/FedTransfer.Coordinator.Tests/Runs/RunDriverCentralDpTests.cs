@@ -121,4 +121,29 @@ public class RunDriverCentralDpTests
         var log = File.ReadAllLines(Path.Combine(temp.Path, FedTransfer.Coordinator.Receipts.ReceiptLog.FileName));
         Assert.Contains(log, line => line.Contains(declineTask.TaskId, StringComparison.Ordinal) && line.Contains("privacy budget exhausted", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public async Task CentralDp_CoordinatorRestarted_EpsilonSoFarIsRebuiltFromTheStoredRounds()
+    {
+        using var temp = new TempDirectory();
+        string runId;
+        var oneRound = RdpAccountant.EpsilonAfter(1.0, 3.0, 1, 1e-5);
+        await using (var first = await TestCoordinator.StartAsync(temp.Path))
+        {
+            var federation = await AdminClient.CreateFederationAsync(first.Channel, Tensors.Bytes(Tensors.Random(1)));
+            using var site = await FakeSite.JoinAsync(first.Address, "a", 10);
+            runId = (await AdminClient.StartRunAsync(first.Channel, federation.FederationId, rounds: 3, minSites: 1,
+                centralDp: new CentralPrivacy { Clip = 1, NoiseMultiplier = 3.0, EpsilonBudget = 100, Delta = 1e-5 })).RunId;
+            var task = await site.NextTrainAsync();
+            await site.PushAsync(task.TaskId, 1, 10, Tensors.Bytes(Tensors.Random(2, 0.1f)));
+            await RunDriverTests.WaitForRoundAsync(first, runId, 1);
+        }
+
+        await using var second = await TestCoordinator.StartAsync(temp.Path);
+        var info = (await second.Channel.Admin().GetStatusAsync(new GetStatusRequest { RunId = runId }).ResponseAsync).Runs.Single();
+
+        Assert.Equal(1, info.CompletedRounds);
+        Assert.Equal(oneRound, info.CentralDpEpsilon, 9);
+        Assert.Equal(3.0, info.Settings.CentralDp.NoiseMultiplier);
+    }
 }
