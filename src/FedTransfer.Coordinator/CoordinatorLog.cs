@@ -20,6 +20,9 @@ internal static partial class CoordinatorLog
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "Run {RunId} finished after {Rounds} round(s); final adapter {Digest}")]
     public static partial void RunFinished(ILogger logger, string runId, int rounds, string digest);
 
+    [LoggerMessage(EventId = 140, Level = LogLevel.Information, Message = "Run {RunId} stopped before its last round: {Reason}")]
+    public static partial void RunStoppedEarly(ILogger logger, string runId, string reason);
+
     [LoggerMessage(EventId = 6, Level = LogLevel.Information, Message = "Run {RunId}: {Outcome} result of site {SiteId} for round {Round} task {TaskId} ({Bytes} bytes, {Examples} examples) {Reason}")]
     public static partial void ResultRecorded(ILogger logger, string runId, string outcome, string siteId, int round, string taskId, long bytes, long examples, string reason);
 

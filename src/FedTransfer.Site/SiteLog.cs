@@ -54,6 +54,9 @@ internal static partial class SiteLog
     [LoggerMessage(15, LogLevel.Information, "Delta of task {TaskId} clipped and noised (local privacy): norm {NormBeforeClip:G6} clipped to {ClipNorm:G6}, noise std {NoiseMultiplier:G6} x clip")]
     public static partial void DeltaPrivatised(ILogger logger, string taskId, double normBeforeClip, double clipNorm, double noiseMultiplier);
 
+    [LoggerMessage(140, LogLevel.Information, "Task {TaskId} spends privacy round {Rounds} of its federation: epsilon now {Epsilon:0.###} of the budget {MaxEpsilon} (sampling rate {SamplingRate})")]
+    public static partial void PrivacySpent(ILogger logger, string taskId, int rounds, double epsilon, double maxEpsilon, double samplingRate);
+
     [LoggerMessage(20, LogLevel.Warning, "Egress refused, nothing sent ({Kind}): {Reason}")]
     public static partial void EgressRefused(ILogger logger, EgressKind kind, string reason);
 

@@ -31,7 +31,7 @@ RECORD = ["v", "seq", "time", "kind", "federation", "run", "round", "task", "des
 NESTED = {
     "tensors": ["name", "dtype", "shape", "bytes"],
     "trainable": ["name", "dtype", "shape", "bytes"],
-    "privacy": ["clip_norm", "noise_multiplier", "norm_before_clip"],
+    "privacy": ["clip_norm", "noise_multiplier", "norm_before_clip", "sampling_rate", "delta", "rounds", "epsilon"],
     "genesis": ["site", "certificate_pem", "public_key_pem", "sig_alg"],
     "task_info": ["kind", "backbone", "adapter_spec", "encoding", "trainable"],
     "receipt": ["task", "site", "run", "round", "outcome", "reason", "payload_sha256", "payload_bytes",

@@ -30,9 +30,46 @@ internal static class AuditReportTable
             console.Write(other);
         }
 
+        WritePrivacy(console, summary);
+
         var totals = new Table().Title("Totals").AddColumn("kind").AddColumn(new TableColumn("sent").RightAligned()).AddColumn(new TableColumn("refused").RightAligned());
         foreach (var (kind, (sent, refused)) in summary.Kinds) totals.AddRow(Markup.Escape(kind), sent.ToString(), refused.ToString());
         console.Write(totals);
         console.MarkupLine($"Payload bytes sent: {Format.Bytes(summary.TotalPayloadBytes)} ({summary.TotalPayloadBytes} bytes); receipts: {summary.Receipts}");
     }
+
+    // The epsilon trajectory under a site privacy budget: one row per round that spent, in ledger order, and the
+    // declines the budget caused. `audit verify` recomputes every epsilon shown here from the row's parameters.
+    private static void WritePrivacy(IAnsiConsole console, LedgerSummary summary)
+    {
+        var records = summary.Rounds.SelectMany(r => r.Sent)
+            .Where(r => r.Privacy?.Epsilon is not null || r.Declined == "PrivacyBudgetExhausted")
+            .OrderBy(r => r.Sequence).ToList();
+        if (records.Count == 0) return;
+        var table = new Table().Title("Privacy spent (site budget), in ledger order")
+            .AddColumn("federation").AddColumn("run").AddColumn(new TableColumn("round").RightAligned())
+            .AddColumn(new TableColumn("noise multiplier").RightAligned()).AddColumn(new TableColumn("sampling rate").RightAligned())
+            .AddColumn(new TableColumn("delta").RightAligned()).AddColumn(new TableColumn("rounds spent").RightAligned())
+            .AddColumn(new TableColumn("epsilon").RightAligned());
+        foreach (var r in records)
+        {
+            var p = r.Privacy;
+            string[] cells = p?.Epsilon is { } epsilon
+                ?
+                [
+                    Markup.Escape(r.Federation ?? ""), Markup.Escape(r.RunId ?? ""), (r.Round ?? 0).ToString(),
+                    Invariant(p.NoiseMultiplier, "G4"), Invariant(p.SamplingRate ?? double.NaN, "G4"), Invariant(p.Delta ?? double.NaN, "G3"),
+                    (p.Rounds ?? 0).ToString(), Invariant(epsilon, "0.####"),
+                ]
+                : [Markup.Escape(r.Federation ?? ""), Markup.Escape(r.RunId ?? ""), (r.Round ?? 0).ToString(), "", "", "", "", "[yellow]declined[/]"];
+            table.AddRow(cells);
+        }
+        console.Write(table);
+        var declined = records.Where(r => r.Privacy?.Epsilon is null).ToList();
+        if (declined.Count > 0)
+            console.MarkupLine(Markup.Escape($"{declined.Count} task(s) declined because the privacy budget was exhausted: " +
+                string.Join(", ", declined.Select(r => $"{r.RunId} round {r.Round}"))));
+    }
+
+    private static string Invariant(double value, string format) => value.ToString(format, System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -88,6 +88,10 @@ internal static class AuditVerifyCommand
             (log is null ? "" : $"; every ledger head declared in the coordinator's {log.Receipts.Count} receipts is in it"));
         AnsiConsole.MarkupLine($"head: record {verification.HeadSequence}, sha256 {verification.HeadHash}" +
             (log is null ? " (note it, or pass --receipts: a later copy must extend it)" : ""));
+        // Every recorded epsilon was recomputed from its round's recorded parameters (a mismatch is a finding above).
+        foreach (var (federation, epsilon) in verification.PrivacySpent)
+            AnsiConsole.MarkupLine(Markup.Escape(FormattableString.Invariant(
+                $"privacy spent in federation '{federation}': epsilon {epsilon:0.####} (recomputed from the recorded noise multiplier, sampling rate and delta of every round)")));
         return 0;
     }
 }

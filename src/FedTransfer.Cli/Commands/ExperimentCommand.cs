@@ -29,10 +29,20 @@ internal static class ExperimentCommand
         var only = new Option<string>("--methods") { Description = $"Only these rows, comma-separated: {string.Join(", ", ExperimentMethod.Keys)} (default all)." , DefaultValueFactory = _ => "" };
         var strategy = new Option<string>("--strategy") { Description = $"Server strategy of every federated row: {string.Join(", ", StrategyRegistry.Names)}.", DefaultValueFactory = _ => d.Strategy };
         var strategySettings = new Option<string[]>("--setting") { Description = "Strategy setting key=value (repeatable), as `run start` takes it.", AllowMultipleArgumentsPerToken = true };
+        var fraction = new Option<double>("--fraction") { Description = "Share of the sites sampled each round in the federated rows.", DefaultValueFactory = _ => d.Fraction };
+        var dpEpsilons = new Option<string>("--central-dp-epsilons")
+        {
+            Description = "Measure central DP instead of the learning table: federated LoRA (frozen-a) without DP beside DP-FedAvg at each of these epsilons (comma-separated), " +
+                          "written as the central DP section of the output file.",
+            DefaultValueFactory = _ => "",
+        };
+        var dpClip = new Option<double>("--central-dp-clip") { Description = "L2 norm each site's delta is clipped to in the DP rows.", DefaultValueFactory = _ => d.CentralDpClip };
+        var dpDelta = new Option<double>("--central-dp-delta") { Description = "Delta of the DP rows' (epsilon, delta).", DefaultValueFactory = _ => d.CentralDpDelta };
         var quick = new Option<bool>("--quick") { Description = "Smoke test: alpha 1.0, one seed, 3 rounds of 2 epochs, 400 training and 200 test images." };
         var command = new Command("experiment", "Measure federated transfer against centralised and site-alone training (LoRA modes, adapters, head-only, full) and write BENCHMARKS.md.")
         {
-            work, backbone, output, sites, alphas, seeds, rounds, epochs, train, test, lr, fullLr, lora, bottleneck, parallel, only, strategy, strategySettings, quick,
+            work, backbone, output, sites, alphas, seeds, rounds, epochs, train, test, lr, fullLr, lora, bottleneck, parallel, only, strategy, strategySettings,
+            fraction, dpEpsilons, dpClip, dpDelta, quick,
         };
         command.SetAction((r, ct) => CommandRunner.RunAsync(token =>
         {
@@ -48,6 +58,10 @@ internal static class ExperimentCommand
                 Strategy = r.GetValue(strategy)!,
                 StrategySettings = StrategyRegistry.ParseSettings(r.GetValue(strategy)!, r.GetValue(strategySettings) ?? []),
                 LoraSpec = r.GetValue(lora)!, BottleneckSpec = r.GetValue(bottleneck)!, Parallelism = AtLeast(r.GetValue(parallel), 0, "--parallel"),
+                Fraction = r.GetValue(fraction) is > 0 and <= 1 and var f ? f : throw new ArgumentException($"--fraction must be in (0, 1], not {r.GetValue(fraction)}."),
+                CentralDpEpsilons = r.GetValue(dpEpsilons) is { Length: > 0 } eps ? ParseList(eps, "--central-dp-epsilons", double.Parse, e => e > 0 && double.IsFinite(e)) : [],
+                CentralDpClip = Positive(r.GetValue(dpClip), "--central-dp-clip"),
+                CentralDpDelta = r.GetValue(dpDelta) is > 0 and < 1 and var delta ? delta : throw new ArgumentException($"--central-dp-delta must be in (0, 1), not {r.GetValue(dpDelta)}."),
             };
             if (r.GetValue(quick)) settings = settings.AsQuick();
             var path = r.GetValue(output) ?? (settings.Quick ? Path.Combine(Path.GetDirectoryName(Path.GetFullPath(settings.WorkDirectory))!, "quick-BENCHMARKS.md") : d.OutputPath);

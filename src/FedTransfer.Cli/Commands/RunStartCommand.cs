@@ -1,6 +1,7 @@
 using System.CommandLine;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
 using Spectre.Console;
@@ -40,6 +41,15 @@ internal static class RunStartCommand
             DefaultValueFactory = _ => "float32",
         };
 
+        var dpClip = new Option<double>("--central-dp-clip")
+        {
+            Description = "Central DP (DP-FedAvg): clip each site's delta to this L2 norm, add Gaussian noise to the sum, divide by the sites sampled. " +
+                          "Setting it turns central DP on; it needs --central-dp-noise-multiplier and --central-dp-epsilon-budget.",
+        };
+        var dpNoise = new Option<double>("--central-dp-noise-multiplier") { Description = "Central DP: noise std on the sum as a multiple of --central-dp-clip." };
+        var dpBudget = new Option<double>("--central-dp-epsilon-budget") { Description = "Central DP: the run stops before a round that would spend more epsilon than this." };
+        var dpDelta = new Option<double>("--central-dp-delta") { Description = "Central DP: delta of the (epsilon, delta) guarantee.", DefaultValueFactory = _ => 1e-5 };
+
         var quiet = new Option<bool>("--quiet") { Description = "Print only the run id (for scripts)." };
         var waitForSites = new Option<int>("--wait-for-sites")
         {
@@ -49,7 +59,7 @@ internal static class RunStartCommand
         var waitTimeout = new Option<int>("--wait-timeout") { Description = "Seconds --wait-for-sites may wait.", DefaultValueFactory = _ => 600 };
 
         var command = new Command("start", "Start a run of federated rounds.");
-        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding, quiet, waitForSites, waitTimeout })
+        foreach (var o in new Option[] { federation, rounds, strategy, settings, fraction, minSites, timeout, evalEvery, epochs, batch, lr, mu, seed, encoding, dpClip, dpNoise, dpBudget, dpDelta, quiet, waitForSites, waitTimeout })
             command.Options.Add(o);
         CoordinatorConnection.AddOptions(command);
 
@@ -74,6 +84,13 @@ internal static class RunStartCommand
                     Seed = result.GetValue(seed),
                 },
             };
+            if (result.GetResult(dpClip) is not null || result.GetResult(dpNoise) is not null || result.GetResult(dpBudget) is not null)
+                request.CentralDp = new CentralPrivacy
+                {
+                    Clip = result.GetValue(dpClip), NoiseMultiplier = result.GetValue(dpNoise), EpsilonBudget = result.GetValue(dpBudget), Delta = result.GetValue(dpDelta),
+                };
+            if (request.CentralDp is { } dp && new CentralDpSettings(dp.Clip, dp.NoiseMultiplier, dp.EpsilonBudget, dp.Delta).Problem() is { } badDp)
+                throw new ArgumentException(badDp.Replace("central_dp_", "--central-dp-").Replace("_", "-"));
             // Checked here as the coordinator would, so a typo fails before anything is sent.
             foreach (var (key, value) in StrategyRegistry.ParseSettings(request.Strategy, result.GetValue(settings) ?? []))
                 request.StrategySettings[key] = value;

@@ -27,6 +27,11 @@ internal static class StatusCommand
     private static string EncodingText(UpdateEncoding encoding) =>
         DeltaEncodings.IsDefined((DeltaEncoding)(int)encoding) ? ((DeltaEncoding)(int)encoding).ToText() : $"#{(int)encoding}";
 
+    /// <summary>"ε so far / budget (δ)" for a run with central DP, "-" without.</summary>
+    internal static string CentralDpText(RunInfo run) => run.Settings?.CentralDp is { } dp
+        ? string.Create(System.Globalization.CultureInfo.InvariantCulture, $"{run.CentralDpEpsilon:0.###} / {dp.EpsilonBudget:0.###} (δ {dp.Delta:G3})")
+        : "-";
+
     private static void Render(StatusResponse status)
     {
         AnsiConsole.MarkupLine($"Coordinator {Markup.Escape(status.CoordinatorVersion)}");
@@ -43,11 +48,11 @@ internal static class StatusCommand
                 Markup.Escape(f.TaskSpec), (f.Trainable?.ParameterCount ?? 0).ToString("N0"));
         AnsiConsole.Write(federations);
 
-        var runs = new Table().Title("Runs").AddColumns("run", "federation", "state", "rounds", "strategy", "encoding", "adapter", "why failed");
+        var runs = new Table().Title("Runs").AddColumns("run", "federation", "state", "rounds", "strategy", "encoding", "central DP ε", "adapter", "why failed / stopped");
         foreach (var r in status.Runs)
             runs.AddRow(Markup.Escape(r.RunId), Markup.Escape(r.FederationId), Format.RunState(r.State),
                 $"{r.CompletedRounds}/{r.Rounds}", Markup.Escape(r.Settings?.Strategy ?? ""), EncodingText(r.Settings?.UpdateEncoding ?? UpdateEncoding.Float32),
-                Format.ShortDigest(r.CurrentAdapter?.Digest), Markup.Escape(r.FailureReason));
+                CentralDpText(r), Format.ShortDigest(r.CurrentAdapter?.Digest), Markup.Escape(r.FailureReason.Length > 0 ? r.FailureReason : r.FinishReason));
         AnsiConsole.Write(runs);
     }
 }

@@ -17,9 +17,22 @@ internal enum MethodKind
 /// <param name="AdapterSpec">The spec the sites' model factory builds (LoRA rows carry their <c>agg=</c> mode).</param>
 /// <param name="LearningRate">Constant AdamW rate of the sites' training loop.</param>
 /// <param name="Encoding">How the sites encode their deltas for the wire (a run setting).</param>
+/// <param name="CentralDpEpsilon">For a central DP row: the ε its noise is calibrated to over the run; null = no DP.</param>
 internal sealed record ExperimentMethod(string Key, string Name, MethodKind Kind, string AdapterSpec, double LearningRate,
-    DeltaEncoding Encoding = DeltaEncoding.Float32)
+    DeltaEncoding Encoding = DeltaEncoding.Float32, double? CentralDpEpsilon = null)
 {
+    /// <summary>The rows this experiment runs: the central DP rows when epsilons are given, else the learning table.</summary>
+    public static IReadOnlyList<ExperimentMethod> For(ExperimentSettings s) => s.CentralDpEpsilons.Count > 0 ? CentralDp(s) : All(s);
+
+    /// <summary>Federated LoRA (frozen-a) without DP, then with DP-FedAvg at each epsilon of the settings.</summary>
+    public static IReadOnlyList<ExperimentMethod> CentralDp(ExperimentSettings s) =>
+    [
+        new("dp-none", "federated LoRA (frozen-a), no DP", MethodKind.Federated, WithAggregation(s.LoraSpec, "frozen-a"), s.LearningRate),
+        .. s.CentralDpEpsilons.Select(e => new ExperimentMethod(FormattableString.Invariant($"dp-eps{e:0.###}"),
+            FormattableString.Invariant($"federated LoRA (frozen-a), central DP epsilon {e:0.###}"), MethodKind.Federated,
+            WithAggregation(s.LoraSpec, "frozen-a"), s.LearningRate, CentralDpEpsilon: e)),
+    ];
+
     /// <summary>The rows of the table, in order. LoRA aggregation modes other than the default are spec settings (<c>agg=</c>).</summary>
     public static IReadOnlyList<ExperimentMethod> All(ExperimentSettings s) =>
     [

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using FedTransfer.Cli.Admin;
 using FedTransfer.Cli.Demo;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Training;
@@ -27,7 +28,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
         FedTransfer.Models.Engine.SetThreads(parallelism > 1 ? 1 : Environment.ProcessorCount);
 
         var backbone = await DemoPreparation.EnsureBackboneAsync(settings.BackboneDirectory, ct);
-        var methods = ExperimentMethod.All(settings);
+        var methods = ExperimentMethod.For(settings);
         var unavailable = methods.Select(m => AdapterSpec.TryParse(m.AdapterSpec, out _, out var error) ? null : new UnavailableMethod(m, error!))
             .OfType<UnavailableMethod>()
             .Concat(methods.Where(m => settings.Methods.Count > 0 && !settings.Methods.Contains(m.Key)).Select(m => new UnavailableMethod(m, "not selected (--methods)")))
@@ -62,7 +63,7 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
     {
         var data = ExperimentData.Prepare(work, settings, alpha, seed);
         var evaluator = new TestEvaluator(backbone, data.Test);
-        var simulation = new FederatedSimulation(backbone.WeightsPath, evaluator, settings.Strategy, settings.StrategySettings);
+        var simulation = new FederatedSimulation(backbone.WeightsPath, evaluator, settings.Strategy, settings.StrategySettings) { Fraction = settings.Fraction };
         var units = new List<Func<CancellationToken, Task<RunRecord>>>();
         for (var m = 0; m < methods.Count; m++)
         {
@@ -77,12 +78,22 @@ internal sealed class ExperimentRunner(ExperimentSettings settings)
                 units.Add(async token =>
                 {
                     var participants = members.Select(p => new SimulatedParticipant(p.Name, Participant(p.Name, p.Directory, seed, backbone))).ToList();
-                    var outcome = await simulation.RunAsync(runDirectory, method.AdapterSpec, method.Encoding, initial, participants, config, settings.Rounds, token);
+                    var outcome = await simulation.RunAsync(runDirectory, method.AdapterSpec, method.Encoding, initial, participants, config, settings.Rounds, token,
+                        CentralDpFor(method, participants.Count));
                     return new RunRecord(method, alpha, seed, siteIndex, outcome);
                 });
             }
         }
         return units;
+    }
+
+    // A DP row's noise is calibrated so that the run's rounds at its sampling rate spend exactly the row's epsilon.
+    private CentralDpSettings? CentralDpFor(ExperimentMethod method, int sites)
+    {
+        if (method.CentralDpEpsilon is not { } epsilon) return null;
+        var q = FederatedSimulation.SamplingRate(settings.Fraction, sites);
+        var z = NoiseCalibration.MultiplierFor(epsilon, settings.CentralDpDelta, q, settings.Rounds);
+        return new CentralDpSettings(settings.CentralDpClip, z, epsilon, settings.CentralDpDelta);
     }
 
     /// <summary>The runs a method makes in a cell: who participates in each (site-alone: one run per site).</summary>

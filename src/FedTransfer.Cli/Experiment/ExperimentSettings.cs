@@ -47,6 +47,19 @@ internal sealed record ExperimentSettings
     /// <summary>How many runs train at the same time, each on one engine thread; 0 = one per core.</summary>
     public int Parallelism { get; init; }
     public bool Quick { get; init; }
+    /// <summary>Share of the sites sampled each round in the federated rows (1 = all, as the learning table runs).</summary>
+    public double Fraction { get; init; } = 1.0;
+    /// <summary>
+    /// When set, the experiment measures central DP instead of the learning table: federated LoRA (frozen-a) without DP
+    /// beside DP-FedAvg calibrated to each of these epsilons at <see cref="CentralDpDelta"/> over the run's rounds.
+    /// </summary>
+    public IReadOnlyList<double> CentralDpEpsilons { get; init; } = [];
+    public double CentralDpDelta { get; init; } = 1e-5;
+    /// <summary>
+    /// L2 norm each site's delta is clipped to in the DP rows: 1.0, about the median norm of a site's LoRA delta in a
+    /// non-private pilot at bench/privacy-dp.sh's sizes (0.85 to 1.30 over 60 deltas), fixed before the measured runs.
+    /// </summary>
+    public double CentralDpClip { get; init; } = 1.0;
     /// <summary>Method keys to run (see <see cref="ExperimentMethod.Keys"/>); empty runs them all. The others stay in the table as not run.</summary>
     public IReadOnlyList<string> Methods { get; init; } = [];
 

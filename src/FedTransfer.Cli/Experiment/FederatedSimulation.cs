@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Training;
@@ -28,14 +29,26 @@ internal sealed record RunOutcome(IReadOnlyList<double> Curve, double MeanUpload
 /// </summary>
 internal sealed class FederatedSimulation(string backbonePath, TestEvaluator evaluator, string strategyName, IReadOnlyDictionary<string, string> strategySettings)
 {
+    /// <summary>Share of the participants the strategy samples each round (1 = every one).</summary>
+    public double Fraction { get; init; } = 1.0;
+
+    /// <summary>The rate q the sampler draws at: ⌈fraction · n⌉ of n participants (as <see cref="Federation.Sampling.SiteSampler"/> takes them).</summary>
+    public static double SamplingRate(double fraction, int participants) =>
+        Math.Min(participants, Math.Max(1, (int)Math.Ceiling(fraction * participants - 1e-9))) / (double)participants;
+
+    /// <param name="centralDp">DP-FedAvg around the strategy, as the coordinator wraps it; null = none. Its noise is
+    /// seeded from the run seed and round: reproducible, which a simulation wants and a real coordinator must not be.</param>
     public async Task<RunOutcome> RunAsync(string runDirectory, string adapterSpec, DeltaEncoding encoding, string initialAdapter,
-        IReadOnlyList<SimulatedParticipant> participants, TrainConfig config, int rounds, CancellationToken ct)
+        IReadOnlyList<SimulatedParticipant> participants, TrainConfig config, int rounds, CancellationToken ct, CentralDpSettings? centralDp = null)
     {
         Directory.CreateDirectory(runDirectory);
         var initial = SafeTensors.ReadFile(initialAdapter);
         var trainable = TrainableSet.FromRecords(initial.Tensors);
         var validator = new UpdateValidator(trainable, encoding);
         var strategy = LoraAggregation.StrategyFor(adapterSpec, strategyName, strategySettings);
+        var noiseRound = 0;
+        if (centralDp is not null)
+            strategy = new CentralDpStrategy(strategy, centralDp, () => GaussianNoise.Seeded(unchecked((int)config.Seed * 7919 + noiseRound)));
         var expected = trainable.Tensors.Select(t => new TensorSpec(t.Name, t.DType, t.Shape)).ToList();
         var byId = participants.ToDictionary(p => p.Id, StringComparer.Ordinal);
         var candidates = participants.Select(p =>
@@ -43,7 +56,7 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
             var c = p.Trainer.Describe();
             return new SiteCandidate(p.Id, c.TrainExamples, c.ValidationExamples);
         }).ToList();
-        var settings = new RoundSettings(1.0, participants.Count, config);
+        var settings = new RoundSettings(Fraction, 1, config);
 
         IReadOnlyList<TensorRecord> global = initial.Tensors;
         IReadOnlyList<TensorRecord> serverState = []; // momentum / Adam moments, carried as the coordinator carries them
@@ -54,7 +67,8 @@ internal sealed class FederatedSimulation(string backbonePath, TestEvaluator eva
         {
             var plan = strategy.ConfigureTrain(round, candidates, settings);
             if (plan.Shortfall is not null) throw new InvalidOperationException($"round {round}: {plan.Shortfall}");
-            var accumulator = strategy.BeginAggregateTrain(round, new GlobalAdapter(trainable, global) { ServerState = serverState });
+            noiseRound = round;
+            var accumulator = strategy.BeginAggregateTrain(round, new GlobalAdapter(trainable, global) { ServerState = serverState }, plan.Assignments.Count);
             foreach (var assignment in plan.Assignments)
             {
                 var c = assignment.Config;

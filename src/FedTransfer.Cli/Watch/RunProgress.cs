@@ -25,6 +25,10 @@ internal sealed class RunProgress
     public string? FailureReason { get; private set; }
     public string? CancelReason { get; private set; }
     public bool Paused { get; private set; }
+    /// <summary>Why a finished run stopped before its last round (central DP budget); null otherwise.</summary>
+    public string? StopReason { get; private set; }
+    /// <summary>Central DP: ε spent after the last completed train round; null without central DP.</summary>
+    public double? CentralDpEpsilon { get; private set; }
     public IReadOnlyCollection<SiteProgress> Sites => _sites.Values;
     public IReadOnlyList<RoundSummary> Rounds => _rounds;
     public int CompletedTrainingRounds => _rounds.Count(r => r.Kind == "train");
@@ -61,9 +65,11 @@ internal sealed class RunProgress
                 var summary = new RoundSummary(c.Round, c.Kind, new Dictionary<string, double>(c.Metrics),
                     c.Accepted, c.Rejected, c.Late, c.BytesIn, c.BytesOut, c.DurationMs, c.GlobalAdapter?.Digest ?? "");
                 _rounds.Add(summary);
+                if (c.Metrics.TryGetValue(CentralDpEpsilonMetric, out var epsilon)) CentralDpEpsilon = epsilon;
                 return summary;
             case RunEvent.EventOneofCase.RunFinished:
                 Finished = true;
+                if (e.RunFinished.Reason.Length > 0) StopReason = e.RunFinished.Reason;
                 return null;
             case RunEvent.EventOneofCase.RunFailed:
                 Finished = true;
@@ -83,6 +89,9 @@ internal sealed class RunProgress
                 return null;
         }
     }
+
+    /// <summary>The train round metric the coordinator records central DP's ε in.</summary>
+    public const string CentralDpEpsilonMetric = "central_dp_epsilon";
 
     private SiteProgress Site(string id)
     {

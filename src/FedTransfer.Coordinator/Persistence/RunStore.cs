@@ -106,9 +106,13 @@ internal sealed class RunStore(CoordinatorDatabase db)
     public int? OpenRoundNumber(string runId) => db.Read(c => c.Query("SELECT round FROM rounds WHERE run_id = $id AND state = 'open' ORDER BY round DESC LIMIT 1",
         r => (int?)r.GetInt32(0), null, ("$id", runId)).SingleOrDefault());
 
-    /// <summary>Marks the run finished within the caller's transaction.</summary>
-    public static void Finish(SqliteConnection c, SqliteTransaction t, string runId) =>
-        c.Exec("UPDATE runs SET state = 'finished' WHERE run_id = $id AND state IN ('running', 'paused')", t, ("$id", runId));
+    /// <summary>
+    /// Marks the run finished within the caller's transaction; <paramref name="reason"/> says why it stopped before its last
+    /// round (kept in the failure_reason column, which for a finished run is its stop reason), "" when every round ran.
+    /// A run cancelled meanwhile stays cancelled.
+    /// </summary>
+    public static void Finish(SqliteConnection c, SqliteTransaction t, string runId, string reason = "") =>
+        c.Exec("UPDATE runs SET state = 'finished', failure_reason = $f WHERE run_id = $id AND state IN ('running', 'paused')", t, ("$f", reason), ("$id", runId));
 
     private static RunRow MapRun(SqliteDataReader r) => new(r.GetString(0), r.GetString(1), r.GetString(2), (byte[])r[3],
         r.GetInt32(4), r.GetString(5), r.GetString(6), r.GetInt64(7));

@@ -18,6 +18,11 @@ internal sealed class TaskStore(CoordinatorDatabase db)
     public IReadOnlyList<UpdateRow> UpdatesForRound(string runId, int round, string kind) => db.Read(c => c.Query(
         $"SELECT {UpdateColumns} FROM updates WHERE run_id = $id AND round = $r AND kind = $k ORDER BY received_ms, task_id", MapUpdate, null, ("$id", runId), ("$r", round), ("$k", kind)));
 
+    /// <summary>Sites with a result of run <paramref name="runId"/> recorded with exactly <paramref name="reason"/> (e.g. a privacy-budget decline).</summary>
+    public IReadOnlySet<string> SitesWithReason(string runId, string reason) => db.Read(c => c.Query(
+        "SELECT DISTINCT site_id FROM updates WHERE run_id = $id AND reason = $r", r => r.GetString(0), null, ("$id", runId), ("$r", reason)))
+        .ToHashSet(StringComparer.Ordinal);
+
     /// <summary>
     /// Whether a task given to <paramref name="siteId"/> names the artifact: its federation's backbone, or the global
     /// adapter its round started from (what a train or evaluate task carries).

@@ -1,5 +1,6 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Rounds;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
@@ -87,7 +88,7 @@ internal sealed partial class RunDriver
 
     private ITrainAccumulator RebuildAccumulator(int round, GlobalAdapter global)
     {
-        var accumulator = run.Strategy.BeginAggregateTrain(round, global);
+        var accumulator = run.Strategy.BeginAggregateTrain(round, global, deps.Tasks.ForRound(run.RunId, round, RowValues.Train).Count);
         foreach (var update in deps.Tasks.UpdatesForRound(run.RunId, round, RowValues.Train).Where(u => u.Outcome == RowValues.Accepted))
             accumulator.Add(StoredResult(update));
         return accumulator;

@@ -1,5 +1,6 @@
 using FedTransfer.Contracts.V1;
 using FedTransfer.Coordinator.Persistence;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Rounds;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Weights.Serialization;
@@ -67,7 +68,7 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         IReadOnlyList<TaskRow> tasks;
         if (row is null)
         {
-            var plan = await WaitForTrainPlanAsync(round, cancellationToken).ConfigureAwait(false);
+            var (plan, samplingRate) = await WaitForTrainPlanAsync(round, cancellationToken).ConfigureAwait(false);
             // Paused while it waited for sites: no round opens.
             if (!StillRunning()) return false;
             if (plan.Shortfall is not null)
@@ -75,8 +76,14 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
                 FailRun(round, plan.Shortfall);
                 return false;
             }
+            if (CentralBudgetReached(round, samplingRate) is { } reached)
+            {
+                Finish(round - 1, reached);
+                return false;
+            }
             var now = deps.NowMs;
-            tasks = plan.Assignments.Select(a => new TaskRow(TaskPayloads.NewTaskId(), run.RunId, round, RowValues.Train, a.SiteId, TaskPayloads.ConfigJson(a.Config), now)).ToArray();
+            tasks = plan.Assignments.Select(a => new TaskRow(TaskPayloads.NewTaskId(), run.RunId, round, RowValues.Train, a.SiteId,
+                TaskPayloads.ConfigJson(a.Config with { SiteSamplingRate = samplingRate }), now)).ToArray();
             row = new RoundRow(run.RunId, round, RowValues.Train, RowValues.Open, tasks.Select(t => t.SiteId).ToArray(), input.Digest, "", "{}", "", now, 0);
             deps.Runs.OpenRound(row, tasks);
             PublishRoundStarted(round, RowValues.Train, row.Sampled, globalRef);
@@ -87,7 +94,7 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         }
 
         var global = await LoadGlobalAsync(input.Digest, round - 1, cancellationToken).ConfigureAwait(false);
-        var active = OpenActiveRound(round, RowValues.Train, tasks, run.Strategy.BeginAggregateTrain(round, global), row.StartedMs);
+        var active = OpenActiveRound(round, RowValues.Train, tasks, run.Strategy.BeginAggregateTrain(round, global, tasks.Count), row.StartedMs);
         await ReplayAsync(active, global, cancellationToken).ConfigureAwait(false);
         Offer(active, tasks, task => TaskPayloads.Train(run, task, globalRef, active.Machine.Deadline));
         await WaitForCloseAsync(active, cancellationToken).ConfigureAwait(false);
@@ -115,28 +122,33 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         // Streamed into the store: building the file in memory first would cost one more adapter at the round's peak.
         var output = await deps.Artifacts.PutAsync((stream, ct) => SafeTensors.WriteAsync(stream, aggregate.NewGlobal!, metadata, ct), cancellationToken).ConfigureAwait(false);
         var stateDigest = await StoreServerStateAsync(aggregate.ServerState, metadata, cancellationToken).ConfigureAwait(false);
-        var metricsJson = ProtoMapping.MetricsJson(aggregate.Metrics);
+        var metrics = WithCentralEpsilon(tasks, aggregate.Metrics);
+        var metricsJson = ProtoMapping.MetricsJson(metrics);
         deps.Runs.CompleteTrainRound(run.RunId, round, output.Digest, output.SizeBytes, metricsJson, deps.NowMs, stateDigest);
         DeletePayloads(tasks);
-        PublishRoundCompleted(active, tasks, ProtoMapping.ToRef(output), aggregate.Metrics, globalRef.SizeBytes, failureReason: "");
+        PublishRoundCompleted(active, tasks, ProtoMapping.ToRef(output), metrics, globalRef.SizeBytes, failureReason: "");
         return true;
     }
 
     private bool StillRunning() => deps.Runs.Find(run.RunId)?.State == RowValues.Running;
 
-    private async Task<TrainPlan> WaitForTrainPlanAsync(int round, CancellationToken cancellationToken)
+    // The plan and its sampling rate q = sampled / eligible (what DP accounting amplifies by). Sites that declined with an
+    // exhausted privacy budget earlier in the run are not candidates: asking them again would only be declined again.
+    private async Task<(TrainPlan Plan, double SamplingRate)> WaitForTrainPlanAsync(int round, CancellationToken cancellationToken)
     {
+        var exhausted = deps.Tasks.SitesWithReason(run.RunId, ResultIntake.PrivacyBudgetDeclined);
         // Sites may still be joining (or reconnecting after a restart): wait up to one round timeout for enough of them.
         var deadline = deps.Clock.GetUtcNow() + run.Settings.RoundTimeout;
         var logged = false;
         while (true)
         {
-            var candidates = deps.Sites.Online().Select(s => new SiteCandidate(s.SiteId, s.TrainExamples, s.ValidationExamples)).ToArray();
+            var candidates = deps.Sites.Online().Where(s => !exhausted.Contains(s.SiteId))
+                .Select(s => new SiteCandidate(s.SiteId, s.TrainExamples, s.ValidationExamples)).ToArray();
             var plan = run.Strategy.ConfigureTrain(round, candidates, run.Settings.Round);
-            if (plan.Shortfall is null) return plan;
+            if (plan.Shortfall is null) return (plan, SamplingRate(plan, candidates));
             var remaining = deadline - deps.Clock.GetUtcNow();
             if (remaining <= TimeSpan.Zero)
-                return plan with { Shortfall = $"{plan.Shortfall} after waiting {run.Settings.RoundTimeout.TotalSeconds:0} s for sites; start more sites or lower min_sites" };
+                return (plan with { Shortfall = $"{plan.Shortfall} after waiting {run.Settings.RoundTimeout.TotalSeconds:0} s for sites; start more sites or lower min_sites" }, 0);
             if (!logged) CoordinatorLog.WaitingForSites(_log, run.RunId, round, plan.Shortfall);
             logged = true;
             await deps.Sites.WaitForJoinAsync(remaining < TimeSpan.FromSeconds(1) ? remaining : TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
@@ -189,12 +201,14 @@ internal sealed partial class RunDriver(RunContext run, RunDependencies deps)
         foreach (var task in tasks) deps.Mailbox.Withdraw(task.TaskId);
     }
 
-    private void Finish(int rounds)
+    private void Finish(int rounds, string reason = "")
     {
         var final = deps.Runs.AdapterVersion(run.RunId, rounds)!.Value;
-        deps.Events.Publish(run.RunId, e => e.RunFinished = new RunFinished { CompletedRounds = rounds, FinalAdapter = ProtoMapping.ToRef(final.Digest, final.SizeBytes) },
-            (c, t) => RunStore.Finish(c, t, run.RunId));
+        deps.Events.Publish(run.RunId,
+            e => e.RunFinished = new RunFinished { CompletedRounds = rounds, FinalAdapter = ProtoMapping.ToRef(final.Digest, final.SizeBytes), Reason = reason },
+            (c, t) => RunStore.Finish(c, t, run.RunId, reason));
         CoordinatorLog.RunFinished(_log, run.RunId, rounds, final.Digest);
+        if (reason.Length > 0) CoordinatorLog.RunStoppedEarly(_log, run.RunId, reason);
     }
 
     private void FailRun(int round, string reason)

@@ -1,4 +1,5 @@
 using FedTransfer.Contracts.V1;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Federation.Strategies;
 using FedTransfer.Federation.Updates;
 
@@ -14,7 +15,8 @@ internal sealed record RunSettings(
     TimeSpan RoundTimeout,
     int EvalEvery,
     TrainConfig Train,
-    DeltaEncoding Encoding = DeltaEncoding.Float32)
+    DeltaEncoding Encoding = DeltaEncoding.Float32,
+    CentralDpSettings? CentralDp = null)
 {
     /// <summary>The sampling part, as the strategy wants it.</summary>
     public RoundSettings Round => new(Fraction, MinSites, Train);
@@ -46,9 +48,10 @@ internal sealed record RunSettings(
         var byzantine = strategy switch { Krum k => (int?)k.F, MultiKrum m => m.F, _ => null };
         if (byzantine is { } f && Krum.CheckCount(strategy.Name, r.MinSites, f) is { } tooFew)
             throw new ArgumentException($"min_sites {r.MinSites} is too low for the strategy: {tooFew}");
+        var centralDp = CentralDpOf(r.CentralDp, strategy, fraction);
         return new RunSettings(r.Rounds, strategy.Name, new Dictionary<string, string>(r.StrategySettings), fraction, r.MinSites,
             TimeSpan.FromSeconds(r.RoundTimeoutSeconds), r.EvalEvery,
-            new TrainConfig(h.Epochs, h.BatchSize, h.LearningRate, h.FedproxMu, h.Seed), encoding);
+            new TrainConfig(h.Epochs, h.BatchSize, h.LearningRate, h.FedproxMu, h.Seed), encoding, centralDp);
     }
 
     /// <summary>The normalised request to store (defaults filled in), so a restarted coordinator reads the same settings.</summary>
@@ -70,7 +73,23 @@ internal sealed record RunSettings(
             },
         };
         foreach (var (key, value) in StrategySettings) request.StrategySettings[key] = value;
+        if (CentralDp is { } dp)
+            request.CentralDp = new CentralPrivacy { Clip = dp.ClipNorm, NoiseMultiplier = dp.NoiseMultiplier, EpsilonBudget = dp.EpsilonBudget, Delta = dp.Delta };
         return request;
+    }
+
+    // Central DP's settings checked at run start: valid numbers, a strategy that aggregates a sum, and a budget that
+    // admits at least one round at the lowest sampling rate the run can have (the fraction).
+    private static CentralDpSettings? CentralDpOf(CentralPrivacy? message, IStrategy strategy, double fraction)
+    {
+        if (message is null) return null;
+        var settings = new CentralDpSettings(message.Clip, message.NoiseMultiplier, message.EpsilonBudget, message.Delta);
+        Require(settings.Problem() is null, settings.Problem()!);
+        Require(CentralDpStrategy.Check(strategy) is null, CentralDpStrategy.Check(strategy)!);
+        var first = settings.Accountant([fraction]).Epsilon(settings.Delta);
+        Require(first <= settings.EpsilonBudget,
+            $"central DP: one round at sampling rate {fraction} and noise multiplier {settings.NoiseMultiplier} already spends epsilon {first:0.###} > central_dp_epsilon_budget {settings.EpsilonBudget}; raise the noise multiplier or the budget");
+        return settings;
     }
 
     /// <summary>Creates the strategy these settings name.</summary>
@@ -80,8 +99,14 @@ internal sealed record RunSettings(
     /// The strategy a run of a federation with <paramref name="adapterSpec"/> uses: wrapped for exact LoRA aggregation when the
     /// spec says agg=exact (see <see cref="ExactLoraStrategy"/>).
     /// </summary>
-    /// <exception cref="ArgumentException">agg=exact with a strategy outside the FedAvg family; the message says what to use instead.</exception>
-    public IStrategy CreateStrategy(string adapterSpec) => ExactLoraStrategy.For(CreateStrategy(), adapterSpec);
+    /// <exception cref="ArgumentException">agg=exact with a strategy outside the FedAvg family, or with central DP; the message says what to use instead.</exception>
+    public IStrategy CreateStrategy(string adapterSpec)
+    {
+        var strategy = ExactLoraStrategy.For(CreateStrategy(), adapterSpec);
+        if (CentralDp is null) return strategy;
+        if (CentralDpStrategy.Check(strategy) is { } problem) throw new ArgumentException(problem);
+        return new CentralDpStrategy(strategy, CentralDp);
+    }
 
     /// <summary>Most local epochs per round a run may ask for.</summary>
     public const int MaxEpochs = 1000;

@@ -38,6 +38,7 @@ internal static class TaskPayloads
                 Trainable = run.TrainableProto,
                 UpdateEncoding = (UpdateEncoding)(int)run.Settings.Encoding,
                 DeadlineUnixMs = deadline.ToUnixTimeMilliseconds(),
+                SiteSamplingRate = config.SiteSamplingRate,
             },
         };
     }

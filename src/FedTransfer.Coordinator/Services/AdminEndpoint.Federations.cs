@@ -5,6 +5,7 @@ using FedTransfer.Coordinator.Artifacts;
 using FedTransfer.Coordinator.Persistence;
 using FedTransfer.Coordinator.Runs;
 using FedTransfer.Federation.Export;
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Weights.Adapters;
 using FedTransfer.Weights.Serialization;
 using Grpc.Core;
@@ -165,6 +166,7 @@ internal sealed partial class AdminEndpoint
     {
         var current = runs.AdapterVersion(row.RunId, row.CompletedRounds);
         var settings = StartRunRequest.Parser.ParseFrom(row.Settings);
+        var finished = row.State == RowValues.Finished;
         return new RunInfo
         {
             RunId = row.RunId, FederationId = row.FederationId, Rounds = settings.Rounds, CompletedRounds = row.CompletedRounds,
@@ -174,7 +176,12 @@ internal sealed partial class AdminEndpoint
                 RowValues.Failed => RunState.Failed, RowValues.Cancelled => RunState.Cancelled, _ => RunState.Unspecified,
             },
             CurrentAdapter = current is { } c ? ProtoMapping.ToRef(c.Digest, c.SizeBytes) : null,
-            FailureReason = row.FailureReason, CreatedUnixMs = row.CreatedMs, Settings = settings,
+            // For a finished run the column holds why it stopped early (central DP budget), not a failure.
+            FailureReason = finished ? "" : row.FailureReason, FinishReason = finished ? row.FailureReason : "",
+            CreatedUnixMs = row.CreatedMs, Settings = settings,
+            CentralDpEpsilon = settings.CentralDp is { } dp
+                ? CentralPrivacySpend.EpsilonSoFar(runs, row.RunId, new CentralDpSettings(dp.Clip, dp.NoiseMultiplier, dp.EpsilonBudget, dp.Delta))
+                : 0,
         };
     }
 }

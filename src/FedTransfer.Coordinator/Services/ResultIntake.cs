@@ -170,7 +170,7 @@ internal sealed class ResultIntake(
     private UpdateCheck Check(RunContext run, TaskRow task, ResultHeader header, IReadOnlyDictionary<string, double> metrics)
     {
         // A decline counts as the site's answer without a result (like a rejection), so the round need not wait for it.
-        if (header.Declined != DeclineReason.Unspecified) return UpdateCheck.Reject(DeclineText(header.Declined));
+        if (header.Declined != DeclineReason.Unspecified) return UpdateCheck.Reject(DeclinedReason(header.Declined));
         var examples = header.ExampleCount;
         var check = UpdateValidator.CheckExampleCount(examples);
         if (!check.IsValid) return check;
@@ -184,8 +184,15 @@ internal sealed class ResultIntake(
         return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
     }
 
+    /// <summary>The reason recorded for a declined task; the run driver excludes a site whose decline reads <see cref="PrivacyBudgetDeclined"/>.</summary>
+    public static string DeclinedReason(DeclineReason reason) => DeclineText(reason);
+
+    /// <summary>What a site's privacy-budget decline is recorded as: that site is not sampled again in the run.</summary>
+    public static readonly string PrivacyBudgetDeclined = DeclinedReason(DeclineReason.PrivacyBudgetExhausted);
+
     private static string DeclineText(DeclineReason reason) => reason switch
     {
+        DeclineReason.PrivacyBudgetExhausted => "the site declined the task under its local policy: privacy budget exhausted",
         DeclineReason.BackboneNotAllowed => "the site declined the task under its local policy: backbone not allowed",
         DeclineReason.AdapterNotAllowed => "the site declined the task under its local policy: adapter spec not allowed",
         DeclineReason.TooFewExamples => "the site declined the task under its local policy: too few local examples",

@@ -84,11 +84,19 @@ public sealed record LedgerTensor(
     [property: JsonPropertyName("shape")] long[] Shape,
     [property: JsonPropertyName("bytes")] long Bytes);
 
-/// <summary>Clipping and noise applied to a delta before it left.</summary>
+/// <summary>
+/// Clipping and noise applied to a delta before it left; under a privacy budget also what that round spent: the
+/// sampling rate it was accounted at, δ, the federation's rounds spent so far (this one included) and ε after it, which
+/// an auditor recomputes from the recorded parameters of every round before (docs/AUDIT-FORMAT.md).
+/// </summary>
 public sealed record LedgerPrivacy(
     [property: JsonPropertyName("clip_norm")] double ClipNorm,
     [property: JsonPropertyName("noise_multiplier")] double NoiseMultiplier,
-    [property: JsonPropertyName("norm_before_clip")] double NormBeforeClip);
+    [property: JsonPropertyName("norm_before_clip")] double NormBeforeClip,
+    [property: JsonPropertyName("sampling_rate")] double? SamplingRate = null,
+    [property: JsonPropertyName("delta")] double? Delta = null,
+    [property: JsonPropertyName("rounds")] int? Rounds = null,
+    [property: JsonPropertyName("epsilon")] double? Epsilon = null);
 
 /// <summary>The first record: who signs this ledger.</summary>
 /// <param name="Site">The site's name (its certificate's CN, or the configured display name in plaintext dev).</param>

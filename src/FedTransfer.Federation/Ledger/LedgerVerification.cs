@@ -23,6 +23,9 @@ public sealed record LedgerVerification(LedgerFailure? Failure, long Records, st
     /// <summary>Every result (push record) sent, up to the failure, in ledger order: what <see cref="LedgerReconciler"/> matches receipts to.</summary>
     public IReadOnlyList<SentPayload> SentResults { get; init; } = [];
 
+    /// <summary>Per federation, the ε the site spent by its last recorded round (each recomputed from the recorded parameters).</summary>
+    public IReadOnlyDictionary<string, double> PrivacySpent { get; init; } = new Dictionary<string, double>();
+
     /// <summary>The site ids the coordinator wrote on the receipts this ledger holds (how it knows the site).</summary>
     public IReadOnlyList<string> ReceiptSiteIds { get; init; } = [];
 

@@ -39,6 +39,7 @@ public sealed class LedgerVerifier
     private readonly LedgerVerifierOptions _options;
     private readonly List<string> _warnings = [];
     private readonly Dictionary<string, (LedgerRecord Task, LedgerTaskInfo Info)> _tasks = new(StringComparer.Ordinal);
+    private readonly Privacy.PrivacySpendCheck _privacy = new(); // recomputes every recorded epsilon from its parameters
     private readonly Dictionary<string, List<(string Sha, long Bytes)>> _sent = new(StringComparer.Ordinal);
     private readonly List<SentPayload> _sentPayloads = [];
     private readonly SortedSet<string> _receiptSites = new(StringComparer.Ordinal);
@@ -105,7 +106,7 @@ public sealed class LedgerVerifier
         var records = failure?.Sequence ?? expected;
         return new LedgerVerification(failure, records, _site, _certified, expected - 1, previous, _sentCount, _refusedCount, _receiptCount, _warnings)
         {
-            SentResults = _sentPayloads, ReceiptSiteIds = [.. _receiptSites],
+            SentResults = _sentPayloads, ReceiptSiteIds = [.. _receiptSites], PrivacySpent = _privacy.Epsilons(),
         };
     }
 
@@ -246,7 +247,7 @@ public sealed class LedgerVerifier
         if (record.Kind != LedgerKinds.Push) return null;
         if (record.TaskId is null || !_tasks.TryGetValue(record.TaskId, out var task))
             return $"a result for task '{record.TaskId}' left, but no task record announced that task";
-        var problem = AllowlistCheck.Check(record, task.Task, task.Info);
+        var problem = AllowlistCheck.Check(record, task.Task, task.Info) ?? _privacy.Add(record);
         if (problem is not null) return problem;
         if (!_sent.TryGetValue(record.TaskId, out var list)) _sent[record.TaskId] = list = [];
         list.Add((record.PayloadSha256 ?? "", record.PayloadBytes ?? 0));

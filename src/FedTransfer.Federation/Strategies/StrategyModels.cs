@@ -9,7 +9,14 @@ namespace FedTransfer.Federation.Strategies;
 /// <param name="LearningRate">Optimiser learning rate, positive.</param>
 /// <param name="FedProxMu">FedProx proximal coefficient, 0 disables it.</param>
 /// <param name="Seed">Seed for the site's randomness in this task.</param>
-public sealed record TrainConfig(int Epochs, int BatchSize, double LearningRate, double FedProxMu, long Seed);
+public sealed record TrainConfig(int Epochs, int BatchSize, double LearningRate, double FedProxMu, long Seed)
+{
+    /// <summary>
+    /// The fraction of eligible sites sampled in the task's round (0 = not told): a site's DP accounting amplifies by it, and
+    /// the coordinator's central DP accounting reads it back from the stored task after a restart.
+    /// </summary>
+    public double SiteSamplingRate { get; init; }
+}
 
 /// <summary>A site that could take part in a round.</summary>
 /// <param name="SiteId">Stable identity of the site.</param>

@@ -56,6 +56,9 @@ internal sealed class EgressGateway : IArtifactSource, IDisposable
             () => new ReconnectBackoff(TimeSpan.FromMilliseconds(options.ReconnectInitialDelayMs), TimeSpan.FromMilliseconds(options.ReconnectMaxDelayMs)),
             options.FetchChunkBytes, policy, ledger);
 
+    /// <summary>The privacy budget spent so far as the site's ledger records it; null without a ledger (some tests).</summary>
+    internal SitePrivacyAccount? PrivacyAccount => _ledger?.Privacy;
+
     /// <summary>The session of the last successful join, or null.</summary>
     public string? SessionId
     {

@@ -42,6 +42,9 @@ internal static class EgressPolicyRules
             { } p when privacy is null => $"the site policy requires clipping to {p.ClipNorm} and noise multiplier {p.NoiseMultiplier}, but the delta was not privatised",
             { } p when privacy.ClipNorm != p.ClipNorm || privacy.NoiseMultiplier != p.NoiseMultiplier =>
                 $"the delta was privatised with clip {privacy.ClipNorm} and noise multiplier {privacy.NoiseMultiplier}, not the policy's {p.ClipNorm} and {p.NoiseMultiplier}",
+            _ when policy.Budget is { } b && privacy.Spend is null => $"the site policy has a privacy budget (epsilon {b.MaxEpsilon}) but this round's spending was not accounted",
+            _ when policy.Budget is { } b && privacy.Spend!.Epsilon > b.MaxEpsilon =>
+                $"this round takes the federation's epsilon to {privacy.Spend.Epsilon}, past the site policy's budget of {b.MaxEpsilon}",
             _ => null,
         };
     }

@@ -34,7 +34,11 @@ internal sealed class SiteLedger : IDisposable
         _key = key;
         _destination = destination;
         _log = logger;
+        Privacy = SitePrivacyAccount.FromLedger(writer.Path);
     }
+
+    /// <summary>The privacy budget spent so far, per federation, as this ledger records it (rebuilt from it at open).</summary>
+    public SitePrivacyAccount Privacy { get; }
 
     /// <summary>The ledger file.</summary>
     public string Path => _writer.Path;
@@ -129,7 +133,9 @@ internal sealed class SiteLedger : IDisposable
             PayloadSha256 = isPush ? record.PayloadSha256 : null,
             PayloadBytes = isPush ? record.PayloadBytes : null,
             Encoding = isPush && record.Tensors is not null && encoding is { } e ? EncodingName(e) : null,
-            Privacy = record.Privacy is { } p ? new LedgerPrivacy(p.ClipNorm, p.NoiseMultiplier, p.NormBeforeClip) : null,
+            Privacy = record.Privacy is { } p
+                ? new LedgerPrivacy(p.ClipNorm, p.NoiseMultiplier, p.NormBeforeClip, p.Spend?.SamplingRate, p.Spend?.Delta, p.Spend?.Rounds, p.Spend?.Epsilon)
+                : null,
         });
         return head;
     }

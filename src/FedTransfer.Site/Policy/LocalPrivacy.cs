@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Weights.Serialization;
 
 namespace FedTransfer.Site.Policy;

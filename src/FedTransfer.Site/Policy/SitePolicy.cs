@@ -10,7 +10,9 @@ namespace FedTransfer.Site.Policy;
 /// <param name="Federations">Federations the site joins; null accepts any (no file, or the file omits the key).</param>
 /// <param name="MinTrainExamples">Train tasks are declined when the site holds fewer train examples; 0 = no minimum.</param>
 /// <param name="Privacy">Clipping and noise applied to every delta; null = off.</param>
-internal sealed record SitePolicy(IReadOnlyList<FederationRule>? Federations, long MinTrainExamples, PrivacyParameters? Privacy)
+/// <param name="Budget">The ε each federation may spend, accounted over the rounds taken; null = no budget (nothing declined for it).</param>
+internal sealed record SitePolicy(IReadOnlyList<FederationRule>? Federations, long MinTrainExamples, PrivacyParameters? Privacy,
+    PrivacyBudget? Budget = null)
 {
     /// <summary>No policy file: any federation, no minimum, no clipping or noise (the site as it was before policies).</summary>
     public static SitePolicy Permissive { get; } = new(null, 0, null);
@@ -40,6 +42,7 @@ internal sealed record SitePolicy(IReadOnlyList<FederationRule>? Federations, lo
         DeclineReason.BackboneNotAllowed => $"backbone {Short(backboneDigest)} is not in the site policy's federations",
         DeclineReason.AdapterNotAllowed => $"adapter spec '{adapterSpec}' is not allowed for backbone {Short(backboneDigest)} by the site policy",
         DeclineReason.TooFewExamples => $"the site holds {trainExamples} train examples, fewer than the policy's minimum of {MinTrainExamples}",
+        DeclineReason.PrivacyBudgetExhausted => $"one more round would spend more than the policy's privacy budget of epsilon {Budget?.MaxEpsilon} at delta {Budget?.Delta} for this federation",
         _ => "not declined",
     };
 

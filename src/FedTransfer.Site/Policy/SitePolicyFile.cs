@@ -13,15 +13,19 @@ namespace FedTransfer.Site.Policy;
 ///     { "backboneSha256": "&lt;64 hex&gt;", "adapterKind": "lora", "maxRank": 16 }
 ///   ],
 ///   "minTrainExamples": 200,
-///   "localPrivacy": { "clipNorm": 1.0, "noiseMultiplier": 1.1 }
+///   "localPrivacy": { "clipNorm": 1.0, "noiseMultiplier": 1.1 },
+///   "privacyBudget": { "maxEpsilon": 8, "delta": 1e-5, "amplifyBySampling": false }
 /// }
 /// </code>
 /// Every key is optional: no <c>federations</c> accepts any federation, no <c>minTrainExamples</c> means 0, no
-/// <c>localPrivacy</c> sends deltas unclipped and without noise.
+/// <c>localPrivacy</c> sends deltas unclipped and without noise, no <c>privacyBudget</c> spends without a limit.
+/// <c>privacyBudget</c> (per federation; needs <c>localPrivacy</c> with noise) declines a train task once one more round
+/// would take the federation's ε past <c>maxEpsilon</c>.
 /// </summary>
 internal static class SitePolicyFile
 {
-    private static readonly string[] TopKeys = ["federations", "minTrainExamples", "localPrivacy"];
+    private static readonly string[] TopKeys = ["federations", "minTrainExamples", "localPrivacy", "privacyBudget"];
+    private static readonly string[] BudgetKeys = ["maxEpsilon", "delta", "amplifyBySampling"];
     private static readonly string[] FederationKeys = ["backboneSha256", "adapterSpec", "adapterKind", "maxRank", "minReduction"];
     private static readonly string[] PrivacyKeys = ["clipNorm", "noiseMultiplier"];
 
@@ -66,7 +70,8 @@ internal static class SitePolicyFile
             }
             var min = root.TryGetValue("minTrainExamples", out var m) ? Integer(m, source, "minTrainExamples", 0) : 0;
             var privacy = root.TryGetValue("localPrivacy", out var p) ? Privacy(p, source) : null;
-            return new SitePolicy(federations, min, privacy);
+            var budget = root.TryGetValue("privacyBudget", out var b) ? Budget(b, source, privacy) : null;
+            return new SitePolicy(federations, min, privacy, budget);
         }
     }
 
@@ -111,6 +116,28 @@ internal static class SitePolicyFile
         var noise = Number(z, source, "localPrivacy.noiseMultiplier");
         if (!(noise >= 0)) throw Error(source, "localPrivacy.noiseMultiplier", $"must be >= 0, got {noise}");
         return new PrivacyParameters(clip, noise);
+    }
+
+    private static PrivacyBudget Budget(JsonElement element, string source, PrivacyParameters? privacy)
+    {
+        var keys = Object(element, source, "privacyBudget", BudgetKeys);
+        if (privacy is not { NoiseMultiplier: > 0 })
+            throw Error(source, "privacyBudget", "needs localPrivacy with a noiseMultiplier > 0 (without noise every round spends an unbounded epsilon)");
+        if (!keys.TryGetValue("maxEpsilon", out var e)) throw Error(source, "privacyBudget.maxEpsilon", "is missing; give the most epsilon one federation may spend, e.g. 8");
+        if (!keys.TryGetValue("delta", out var d)) throw Error(source, "privacyBudget.delta", "is missing; give the delta of the guarantee, e.g. 1e-5");
+        var epsilon = Number(e, source, "privacyBudget.maxEpsilon");
+        if (!(epsilon > 0)) throw Error(source, "privacyBudget.maxEpsilon", $"must be > 0, got {epsilon}");
+        var delta = Number(d, source, "privacyBudget.delta");
+        if (!(delta is > 0 and < 1)) throw Error(source, "privacyBudget.delta", $"must be in (0, 1), got {delta}");
+        var amplify = false;
+        if (keys.TryGetValue("amplifyBySampling", out var a))
+            amplify = a.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw Error(source, "privacyBudget.amplifyBySampling", $"must be true or false, got {a.GetRawText()}"),
+            };
+        return new PrivacyBudget(epsilon, delta, amplify);
     }
 
     // An object's properties, refusing keys outside `allowed` and keys given twice (JSON allows both; a policy must not).

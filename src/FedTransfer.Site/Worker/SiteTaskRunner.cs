@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Updates;
 using FedTransfer.Site.Artifacts;
@@ -48,6 +49,7 @@ internal sealed class SiteTaskRunner
         GuardAsync(task.TaskId, task.Round, "train", rejoin, ct, async () =>
         {
             if (await DeclinedAsync("train", task.TaskId, task.Round, task.Backbone, task.AdapterSpec, true, rejoin, ct).ConfigureAwait(false)) return;
+            if (await OverBudgetAsync(task, rejoin, ct).ConfigureAwait(false)) return;
             var trainable = EgressRules.ToTrainableSet(task.Trainable);
             var encoding = EgressRules.ToEncoding(task.UpdateEncoding);
             var backbone = await _cache.GetAsync(task.Backbone, ct).ConfigureAwait(false);
@@ -65,7 +67,7 @@ internal sealed class SiteTaskRunner
             };
             foreach (var (name, value) in result.Metrics) header.Metrics[name] = value;
             // Noise first, then encode: the privacy guarantee is about what leaves, and encoding is post-processing.
-            var (delta, privacy) = Privatise(task.TaskId, result.Delta);
+            var (delta, privacy) = Privatise(task, result.Delta);
             await PushAsync(header, DeltaCodec.Encode(delta, encoding).Serialize(), rejoin, ct, privacy).ConfigureAwait(false);
         });
 
@@ -101,12 +103,40 @@ internal sealed class SiteTaskRunner
         return true;
     }
 
-    private (IReadOnlyList<TensorRecord> Delta, LocalPrivacyApplied? Privacy) Privatise(string taskId, IReadOnlyList<TensorRecord> delta)
+    private (IReadOnlyList<TensorRecord> Delta, LocalPrivacyApplied? Privacy) Privatise(TrainTask task, IReadOnlyList<TensorRecord> delta)
     {
         if (_policy.Privacy is not { } parameters) return (delta, null);
         var (noised, applied) = LocalPrivacy.Apply(delta, parameters, _noise);
-        SiteLog.DeltaPrivatised(_log, taskId, applied.NormBeforeClip, applied.ClipNorm, applied.NoiseMultiplier);
-        return (noised, applied);
+        SiteLog.DeltaPrivatised(_log, task.TaskId, applied.NormBeforeClip, applied.ClipNorm, applied.NoiseMultiplier);
+        if (_policy.Budget is not { } budget) return (noised, applied);
+        // Spent once the noised delta exists: from here on it may leave, so the account (and its ledger record) count it.
+        var spend = Account.Spend(FederationOf(task), task.TaskId, SamplingRateOf(task, budget), parameters.NoiseMultiplier, budget.Delta);
+        SiteLog.PrivacySpent(_log, task.TaskId, spend.Rounds, spend.Epsilon, budget.MaxEpsilon, spend.SamplingRate);
+        return (noised, applied with { Spend = spend });
+    }
+
+    private SitePrivacyAccount Account => _gateway.PrivacyAccount ?? _unledgeredAccount;
+
+    // Only a gateway without a ledger (tests) uses this: its spending lasts as long as the runner.
+    private readonly SitePrivacyAccount _unledgeredAccount = new();
+
+    private static string FederationOf(TrainTask task) => Federation.Ledger.LedgerFormat.FederationOf(task.AdapterSpec, task.Backbone?.Digest ?? "");
+
+    // q = 1 unless the policy trusts the coordinator's stated sampling rate (see PrivacyBudget.AmplifyBySampling).
+    private static double SamplingRateOf(TrainTask task, PrivacyBudget budget) =>
+        budget.AmplifyBySampling && task.SiteSamplingRate is > 0 and <= 1 ? task.SiteSamplingRate : 1.0;
+
+    // Before fetching or training: would this round take the federation past the budget? Then decline with that code.
+    private async Task<bool> OverBudgetAsync(TrainTask task, Func<CancellationToken, Task> rejoin, CancellationToken ct)
+    {
+        if (_policy.Budget is not { } budget || _policy.Privacy is not { } parameters) return false;
+        var epsilon = Account.EpsilonIf(FederationOf(task), task.TaskId, SamplingRateOf(task, budget), parameters.NoiseMultiplier, budget.Delta);
+        if (epsilon <= budget.MaxEpsilon) return false;
+        var reason = DeclineReason.PrivacyBudgetExhausted;
+        SiteLog.TaskDeclined(_log, "train", task.TaskId, task.Round, reason,
+            $"{_policy.Explain(reason, task.Backbone?.Digest ?? "", task.AdapterSpec, 0)} (it would reach {epsilon:0.###} after {Account.Rounds(FederationOf(task)) + 1} rounds)");
+        await DeclineAsync("train", task.TaskId, task.Round, reason, rejoin, ct).ConfigureAwait(false);
+        return true;
     }
 
     private async Task PushAsync(ResultHeader header, ReadOnlyMemory<byte> payload, Func<CancellationToken, Task> rejoin, CancellationToken ct,

@@ -29,6 +29,16 @@ public sealed class RunStartCommandTests
         Assert.Contains("int8", output);
     }
 
+    [Fact]
+    public async Task BadCentralDp_FailsWithOneLineBeforeConnecting()
+    {
+        var (code, output) = await CliRun.InvokeAsync("run", "start", "--federation", "fed-1", "--central-dp-clip", "1",
+            "--central-dp-noise-multiplier", "0", "--central-dp-epsilon-budget", "3", "--coordinator", "http://127.0.0.1:9");
+
+        Assert.Equal(1, code);
+        Assert.Contains("--central-dp-noise-multiplier must be a positive number", output.Replace("\r", "").Replace("\n", ""));
+    }
+
     [Theory]
     [InlineData("krum", "f=two", "error: krum setting 'f' must be a whole number in [0, 1000], got 'two'")]
     [InlineData("fedadam", "momentum=0.9", "error: unknown fedadam setting 'momentum'; known settings: eta, beta1, beta2, tau, accept_failures, clip_norm")]

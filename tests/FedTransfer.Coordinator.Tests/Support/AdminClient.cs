@@ -36,13 +36,14 @@ internal static class AdminClient
 
     public static Task<RunInfo> StartRunAsync(GrpcChannel channel, string federationId, int rounds, int minSites, double fraction = 1.0,
         int roundTimeoutSeconds = 60, int evalEvery = 0, string strategy = "fedavg", IReadOnlyDictionary<string, string>? strategySettings = null,
-        UpdateEncoding encoding = UpdateEncoding.Float32)
+        UpdateEncoding encoding = UpdateEncoding.Float32, CentralPrivacy? centralDp = null)
     {
         var request = new StartRunRequest
         {
             FederationId = federationId, Rounds = rounds, Strategy = strategy, Fraction = fraction, MinSites = minSites,
             RoundTimeoutSeconds = roundTimeoutSeconds, EvalEvery = evalEvery, UpdateEncoding = encoding,
             HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 16, LearningRate = 0.01, Seed = 7 },
+            CentralDp = centralDp,
         };
         foreach (var (key, value) in strategySettings ?? new Dictionary<string, string>()) request.StrategySettings[key] = value;
         return channel.Admin().StartRunAsync(request).ResponseAsync;

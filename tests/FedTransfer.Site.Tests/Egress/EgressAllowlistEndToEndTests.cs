@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Contracts.V1;
 using FedTransfer.Federation.Ledger;
 using FedTransfer.Site.Artifacts;

@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Site.Policy;
 using FedTransfer.Weights;
 using FedTransfer.Weights.Serialization;

@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Site.Artifacts;
 using FedTransfer.Site.Configuration;
 using FedTransfer.Site.Egress;

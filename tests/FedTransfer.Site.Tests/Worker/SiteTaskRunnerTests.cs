@@ -1,3 +1,4 @@
+using FedTransfer.Federation.Privacy;
 using FedTransfer.Contracts.V1;
 using Grpc.Core;
 using FedTransfer.Site.Policy;

@@ -1,17 +1,17 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 
-namespace FedTransfer.Site.Policy;
+namespace FedTransfer.Federation.Privacy;
 
 /// <summary>
-/// Standard normal samples for local differential privacy. Production draws from the operating system's CSPRNG: the
+/// Standard normal samples for differential privacy (the site's local noise, the coordinator's central noise). Production draws from the operating system's CSPRNG: the
 /// privacy guarantee holds only if whoever sees the noised delta (the coordinator) cannot predict the noise. A seed the
 /// coordinator chose (the task's seed) would let it regenerate and subtract the noise; a seed derived from a site secret
 /// is safe only while the secret is, and a seeded non-cryptographic generator's state can be recovered from its
 /// outputs. Reproducibility is not needed (the ledger records what was sent), so nothing here is seedable except
 /// <see cref="Seeded"/>, which tests use for exact statistics.
 /// </summary>
-internal sealed class GaussianNoise
+public sealed class GaussianNoise
 {
     private const double TwoToMinus53 = 1.0 / (1UL << 53);
     private readonly Action<Span<byte>> _fill;
@@ -25,10 +25,10 @@ internal sealed class GaussianNoise
         _at = _buffer.Length;
     }
 
-    /// <summary>Noise from the OS CSPRNG (<see cref="RandomNumberGenerator"/>): what the site uses.</summary>
+    /// <summary>Noise from the OS CSPRNG (<see cref="RandomNumberGenerator"/>): what sites and the coordinator use.</summary>
     public static GaussianNoise Secure() => new(RandomNumberGenerator.Fill);
 
-    /// <summary>Reproducible noise for tests only: predictable, so it gives no privacy.</summary>
+    /// <summary>Reproducible noise for tests and in-process experiments only: predictable, so it gives no privacy.</summary>
     public static GaussianNoise Seeded(int seed)
     {
         var random = new Random(seed);

@@ -1,6 +1,6 @@
-using FedTransfer.Site.Policy;
+using FedTransfer.Federation.Privacy;
 
-namespace FedTransfer.Site.Tests.Policy;
+namespace FedTransfer.Federation.Tests.Privacy;
 
 public sealed class GaussianNoiseTests
 {
