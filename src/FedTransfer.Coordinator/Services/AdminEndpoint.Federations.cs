@@ -41,6 +41,7 @@ internal sealed partial class AdminEndpoint
     {
         var federation = catalog.FindFederation(request.FederationId)
             ?? throw new RpcException(new Status(StatusCode.NotFound, $"no federation '{request.FederationId}'; create it first (CreateFederation)"));
+        if (SecureAggregationRunRefusal.For(request, federation.AdapterSpec) is { } refusal) throw Invalid(refusal);
         RunSettings settings;
         try
         {

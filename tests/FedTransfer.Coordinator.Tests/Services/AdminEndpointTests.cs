@@ -119,6 +119,23 @@ public sealed class AdminEndpointTests : IAsyncLifetime
         Assert.Contains("agg=frozen-a", error.Status.Detail);
     }
 
+    [Fact]
+    public async Task StartRun_SecureAggregationWithMedian_IsRefusedWithTheCompatibilityReason()
+    {
+        var federation = await AdminClient.CreateFederationAsync(Channel, Tensors.Bytes(Tensors.Random(1)), name: "secagg-median");
+        var request = new StartRunRequest
+        {
+            FederationId = federation.FederationId, Rounds = 1, Strategy = "median", MinSites = 1, RoundTimeoutSeconds = 10,
+            HyperParameters = new HyperParameters { Epochs = 1, BatchSize = 8, LearningRate = 0.1 },
+        };
+        request.StrategySettings["secure_aggregation"] = "true";
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => Channel.Admin().StartRunAsync(request).ResponseAsync);
+
+        Assert.Equal(StatusCode.InvalidArgument, error.StatusCode);
+        Assert.Contains("secure aggregation cannot be combined with strategy median", error.Status.Detail);
+    }
+
     [Theory]
     [InlineData(0, "fedavg", "", "rounds must be between 1 and 10000")]
     [InlineData(3, "fedsgd", "", "unknown strategy 'fedsgd'")]
