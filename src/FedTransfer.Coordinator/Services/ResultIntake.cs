@@ -184,13 +184,11 @@ internal sealed class ResultIntake(
         return run.Validator.Validate(stream, examples, $"update of task {task.TaskId}");
     }
 
-    /// <summary>The reason recorded for a declined task; the run driver excludes a site whose decline reads <see cref="PrivacyBudgetDeclined"/>.</summary>
-    public static string DeclinedReason(DeclineReason reason) => DeclineText(reason);
-
     /// <summary>What a site's privacy-budget decline is recorded as: that site is not sampled again in the run.</summary>
     public static readonly string PrivacyBudgetDeclined = DeclinedReason(DeclineReason.PrivacyBudgetExhausted);
 
-    private static string DeclineText(DeclineReason reason) => reason switch
+    /// <summary>The reason recorded for a declined task; the run driver excludes a site whose decline reads <see cref="PrivacyBudgetDeclined"/>.</summary>
+    public static string DeclinedReason(DeclineReason reason) => reason switch
     {
         DeclineReason.PrivacyBudgetExhausted => "the site declined the task under its local policy: privacy budget exhausted",
         DeclineReason.BackboneNotAllowed => "the site declined the task under its local policy: backbone not allowed",

@@ -62,10 +62,10 @@ public static class CoordinatorChannel
         });
     }
 
-    /// <summary>The coordinator's certificate must match the host name and chain to exactly the configured CA.</summary>
-    internal static bool IsTrusted(X509Certificate2 certificate, X509Certificate2 ca, SslPolicyErrors errors) => Judge(certificate, ca, errors) is null;
-
-    /// <summary>Null when the coordinator's certificate is to be trusted; otherwise one line: which certificate, why not, what to do.</summary>
+    /// <summary>
+    /// Null when the coordinator's certificate is to be trusted (it names the host and chains to exactly the configured CA);
+    /// otherwise one line: which certificate, why not, what to do.
+    /// </summary>
     internal static string? Judge(X509Certificate2? certificate, X509Certificate2 ca, SslPolicyErrors errors)
     {
         if (certificate is null || (errors & SslPolicyErrors.RemoteCertificateNotAvailable) != 0)

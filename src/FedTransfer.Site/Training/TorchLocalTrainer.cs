@@ -75,8 +75,6 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         var (valLoss, valAccuracy) = ProximalTrainingLoop.Evaluate(model, splits.Validation, hp.BatchSize, device, ct);
 
         var delta = DeltaOf(trainable.ToDictionary(t => t.name, t => (Tensor)t.parameter, StringComparer.Ordinal), global, request.Trainable);
-        if (delta.FirstOrDefault(d => !Array.TrueForAll(d.ToSingles(), float.IsFinite)) is { } bad)
-            throw new TaskNotFeasibleException(DeclineReason.NonFiniteLoss, $"the delta of '{bad.Name}' holds NaN or infinite values; lower the learning rate");
         var metrics = new Dictionary<string, double>(StringComparer.Ordinal) { ["train_loss"] = trainLoss, ["train_accuracy"] = trainAccuracy };
         if (splits.Validation.Count > 0)
         {
@@ -143,7 +141,7 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         return max;
     }
 
-    /// <summary>local − global for each expected tensor, in the expected dtype, copied to host memory.</summary>
+    /// <summary>local − global for each expected tensor, in the expected dtype, copied to host memory; a non-finite delta is a <see cref="TaskNotFeasibleException"/> (NonFiniteLoss).</summary>
     internal static List<TensorRecord> DeltaOf(IReadOnlyDictionary<string, Tensor> local, IReadOnlyDictionary<string, Tensor> global, IReadOnlyList<TensorSpec> expected)
     {
         var delta = new List<TensorRecord>(expected.Count);
@@ -152,6 +150,9 @@ internal sealed class TorchLocalTrainer : ILocalTrainer
         foreach (var spec in expected)
         {
             var d = local[spec.Name].sub(global[spec.Name]);
+            // Checked on the engine, before the copy to host memory: the door would refuse it, but with the wrong reason.
+            if (!d.isfinite().all().item<bool>())
+                throw new TaskNotFeasibleException(DeclineReason.NonFiniteLoss, $"the delta of '{spec.Name}' holds NaN or infinite values; lower the learning rate");
             var type = spec.DType.ToScalarType();
             delta.Add((d.dtype == type ? d : d.to_type(type)).ToRecord(spec.Name));
         }
